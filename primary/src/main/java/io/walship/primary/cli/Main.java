@@ -1,0 +1,88 @@
+package io.walship.primary.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code walship} command line. Exit status: 0 ok, 1 runtime error, 2 usage error (interface.md). */
+@Command(name = "walship",
+        description = "SQLite WAL replication: Litestream v0.3-compatible archive and live read replicas.",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        subcommands = {
+            VersionCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit status, for tests and embedding. */
+    public static int run(String... args) {
+        boolean debug = isDebug(args);
+        if (debug) {
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("walship: " + ex.getMessage());
+            err.println("Run 'walship " + commandPath(ex.getCommandLine()) + "-h' for usage.");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter err = c.getErr();
+            if (ex instanceof UserException u) {
+                err.println("walship: " + u.getMessage());
+                if (debug && u.getCause() != null) {
+                    u.getCause().printStackTrace(err);
+                }
+                return u.usage() ? 2 : 1;
+            }
+            err.println("walship: " + describe(ex));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    private static boolean isDebug(String[] args) {
+        if ("1".equals(System.getenv("WALSHIP_DEBUG"))) {
+            return true;
+        }
+        for (String a : args) {
+            if (a.equals("-v") || a.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String commandPath(CommandLine cl) {
+        StringBuilder sb = new StringBuilder();
+        for (CommandLine c = cl; c.getParent() != null; c = c.getParent()) {
+            sb.insert(0, c.getCommandName() + " ");
+        }
+        return sb.toString();
+    }
+
+    /** One line for an unexpected exception: its message, or its type when it has none. */
+    static String describe(Throwable ex) {
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,58 @@
+package io.walship.primary.replica;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Storage for one replica in Litestream v0.3's object layout ({@link io.walship.protocol.ReplicaLayout}).
+ * Objects are opaque compressed bytes here; callers LZ4-encode and decode. Listings are sorted by
+ * (index, offset) by the implementation, since Litestream's own S3 listing relies on key order.
+ * Every failure is an {@link IOException} whose message names the replica and the object.
+ */
+public interface ReplicaClient extends AutoCloseable {
+
+    /** Litestream's replica type name: {@code file} or {@code s3}. */
+    String type();
+
+    /** Where this replica lives, for messages and listings (no secrets). */
+    String describe();
+
+    /** Generation ids present in the replica, sorted; names that are not 16 lowercase hex are skipped. */
+    List<String> generations() throws IOException;
+
+    /** Snapshots of a generation, sorted by index. */
+    List<SnapshotInfo> snapshots(String generation) throws IOException;
+
+    /** WAL segments of a generation, sorted by (index, offset). */
+    List<WalSegmentInfo> walSegments(String generation) throws IOException;
+
+    /** Writes a snapshot object; it becomes visible under its final name only once complete. */
+    void writeSnapshot(String generation, long index, ObjectBody compressed) throws IOException;
+
+    /** Writes a WAL segment object; it becomes visible under its final name only once complete. */
+    void writeWalSegment(String generation, long index, long offset, byte[] compressed) throws IOException;
+
+    /** Opens a snapshot's compressed bytes; {@link ReplicaObjectNotFoundException} if it does not exist. */
+    InputStream openSnapshot(String generation, long index) throws IOException;
+
+    /** Opens a WAL segment's compressed bytes; {@link ReplicaObjectNotFoundException} if it does not exist. */
+    InputStream openWalSegment(String generation, long index, long offset) throws IOException;
+
+    void deleteSnapshot(String generation, long index) throws IOException;
+
+    /** Deletes the given segments in the order given (callers put each index's offset 0 last). */
+    void deleteWalSegments(String generation, List<WalSegmentInfo> segments) throws IOException;
+
+    /** Deletes every object of a generation. */
+    void deleteGeneration(String generation) throws IOException;
+
+    @Override
+    void close();
+
+    /** Streams an object's bytes into storage without knowing its length in advance. */
+    @FunctionalInterface
+    interface ObjectBody {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+}
