@@ -13,9 +13,12 @@ public final class WalFrameScanner {
      * @param committedBytes bytes from the scan start up to and including the last valid commit frame
      * @param checksum       chain value after that commit frame (seed for the next scan)
      * @param commitSize     database size in pages after that commit, 0 if no commit was found
+     * @param validBytes     bytes of valid frames, committed or not (a transaction may continue in the next buffer)
+     * @param validChecksum  chain value after the last valid frame
      * @param stopReason     why the scan stopped before the end of the buffer, or null if it used all of it
      */
-    public record Result(int committedBytes, WalChecksum checksum, int commitSize, String stopReason) {
+    public record Result(int committedBytes, WalChecksum checksum, int commitSize, int validBytes,
+                         WalChecksum validChecksum, String stopReason) {
     }
 
     private final WalHeader header;
@@ -64,6 +67,6 @@ public final class WalFrameScanner {
         if (stop == null && pos < len) {
             stop = "partial frame at offset " + pos;
         }
-        return new Result(committed, committedChain, commitSize, stop);
+        return new Result(committed, committedChain, commitSize, pos, chain, stop);
     }
 }

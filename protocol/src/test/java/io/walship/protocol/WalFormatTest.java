@@ -70,6 +70,8 @@ class WalFormatTest {
         WalFrameScanner.Result none = scanner.scan(wal, 32, 536, h.checksum());
         assertThat(none.committedBytes()).isZero();
         assertThat(none.checksum()).isEqualTo(h.checksum());
+        assertThat(none.validBytes()).isEqualTo(536);
+        assertThat(none.validChecksum()).isEqualTo(WalFrameHeader.parse(wal, 32).checksum());
 
         WalFrameScanner.Result first = scanner.scan(wal, 32, 2 * 536, h.checksum());
         assertThat(first.committedBytes()).isEqualTo(2 * 536);

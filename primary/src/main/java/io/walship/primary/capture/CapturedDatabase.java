@@ -1,0 +1,762 @@
+package io.walship.primary.capture;
+
+import io.walship.primary.config.DbConfig;
+import io.walship.protocol.Generation;
+import io.walship.protocol.Pos;
+import io.walship.protocol.WalChecksum;
+import io.walship.protocol.WalFormatException;
+import io.walship.protocol.WalFrameScanner;
+import io.walship.protocol.WalHeader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures a live SQLite database's WAL into shadow WALs, one per WAL life ("index"), and runs its checkpoints.
+ *
+ * <p>Why it cannot lose a frame: SQLite only overwrites WAL frames when it restarts the WAL, which needs every
+ * frame checkpointed into the database; a checkpoint cannot pass a reader's snapshot. We keep a read transaction
+ * (the "pin") open at all times, and we only ever (re)take it while holding SQLite's write lock with the shadow
+ * already holding every committed frame. From then on at most one restart can happen before our next
+ * checkpoint, and only after everything in the old WAL was copied; it shows as a header with checkpoint
+ * sequence and salt-1 each one higher. Any other change to the WAL header means someone else broke continuity,
+ * and we start a new generation rather than ship a wrong database.
+ *
+ * <p>Connections: {@code conn} runs checkpoints and our bookkeeping writes, {@code readConn} holds the pin,
+ * {@code lockConn} takes the write lock. The database file is read through one long-lived channel, because
+ * closing any descriptor of it would drop SQLite's POSIX locks in this process.
+ */
+public final class CapturedDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CapturedDatabase.class);
+
+    /** Litestream's hard limit: a WAL this many pages large is truncated regardless of config. */
+    static final long TRUNCATE_PAGE_N = 500_000;
+    private static final int BUSY_TIMEOUT_MS = 1000;
+    private static final int COPY_CHUNK = 1 << 20;
+    private static final String SEQ_UPSERT =
+            "INSERT INTO _litestream_seq (id, seq) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET seq = seq + 1";
+
+    private final DbConfig config;
+    private final Path dbPath;
+    private final Path walPath;
+    private final ShadowWalStore store;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger snapshotsRunning = new AtomicInteger();
+
+    private Connection conn;
+    private Connection readConn;
+    private Connection lockConn;
+    private FileChannel dbChannel;
+    private FileChannel walChannel;
+    private Object dbFileKey;
+    private int pageSize;
+
+    private String generation;
+    private long index;
+    private WalHeader shadowHeader;
+    private FileChannel shadowChannel;
+    private long shadowSize;
+    private WalChecksum shadowChecksum;
+    private boolean pinned;
+    private volatile Pos position;
+    private volatile long polledWalSize = -1;
+    private long lastCheckpointMillis = System.currentTimeMillis();
+
+    private CapturedDatabase(DbConfig config) {
+        this.config = config;
+        this.dbPath = config.path();
+        this.walPath = dbPath.resolveSibling(dbPath.getFileName() + "-wal");
+        this.store = new ShadowWalStore(config.effectiveMetaPath());
+    }
+
+    /** Opens the database (which must exist), converts it to WAL mode and starts capturing. */
+    public static CapturedDatabase open(DbConfig config) throws IOException {
+        CapturedDatabase db = new CapturedDatabase(config);
+        try {
+            db.start();
+            return db;
+        } catch (IOException | RuntimeException e) {
+            db.closeQuietly();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return dbPath;
+    }
+
+    public DbConfig config() {
+        return config;
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /** The end of the last captured transaction. */
+    public Pos position() {
+        return position;
+    }
+
+    /** Called after each change of {@link #position()}; must be cheap (it runs on the capture thread). */
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void start() throws IOException {
+        if (!Files.isRegularFile(dbPath)) {
+            throw new NoSuchFileException(dbPath.toString(), null, "database file does not exist");
+        }
+        try {
+            conn = connect();
+            String mode = queryString(conn, "PRAGMA journal_mode = wal");
+            if (!"wal".equalsIgnoreCase(mode)) {
+                throw new IOException(dbPath + ": cannot switch to WAL mode (journal_mode is " + mode + ")");
+            }
+            exec(conn, "CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)");
+            exec(conn, "CREATE TABLE IF NOT EXISTS _litestream_lock (id INTEGER)");
+            pageSize = Integer.parseInt(queryString(conn, "PRAGMA page_size"));
+            readConn = connect();
+            lockConn = connect();
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": " + e.getMessage(), e);
+        }
+        dbChannel = FileChannel.open(dbPath, StandardOpenOption.READ);
+        dbFileKey = fileKey(dbPath);
+        if (!Files.exists(walPath) || Files.size(walPath) < WalHeader.SIZE) {
+            writeSeq(conn);
+        }
+        walChannel = FileChannel.open(walPath, StandardOpenOption.READ);
+        Files.createDirectories(store.dir());
+        lock.lock();
+        try {
+            withWriteLock(() -> {
+                String why = resume();
+                if (why != null) {
+                    newGeneration(why);
+                } else {
+                    copyFrames();
+                }
+                pin();
+            });
+        } finally {
+            lock.unlock();
+        }
+        log.info("{}: capturing, position {}", dbPath, position.toLitestreamString());
+    }
+
+    private Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbPath);
+        exec(c, "PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+        exec(c, "PRAGMA wal_autocheckpoint = 0");
+        return c;
+    }
+
+    /**
+     * Cheap check for new WAL bytes (one stat); the capture loop calls this every few milliseconds and
+     * {@link #sync()} when it returns true.
+     */
+    public boolean walGrew() {
+        try {
+            long size = Files.size(walPath);
+            if (size != polledWalSize) {
+                polledWalSize = size;
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Copies newly committed transactions into the shadow WAL, then checkpoints if a threshold is reached. */
+    public void sync() throws IOException {
+        lock.lock();
+        try {
+            if (replaced()) {
+                throw new IOException(dbPath + ": database file was replaced by another process; restart walship to start a new generation");
+            }
+            long origWalSize = walChannel.size();
+            captureNew();
+            CheckpointMode mode = checkpointDue(origWalSize);
+            if (mode != null) {
+                checkpointLocked(mode);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forces a checkpoint in the given mode (the validation and test paths use this). */
+    public void checkpoint(CheckpointMode mode) throws IOException {
+        lock.lock();
+        try {
+            captureNew();
+            checkpointLocked(mode);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CheckpointMode checkpointDue(long origWalSize) throws IOException {
+        if (origWalSize >= walSize(TRUNCATE_PAGE_N)) {
+            return CheckpointMode.TRUNCATE;
+        }
+        if (shadowSize >= walSize(config.maxCheckpointPageCount())) {
+            return CheckpointMode.RESTART;
+        }
+        if (shadowSize >= walSize(config.minCheckpointPageCount())) {
+            return CheckpointMode.PASSIVE;
+        }
+        Duration every = config.checkpointInterval();
+        if (every != null && !every.isZero() && shadowSize > walSize(1)
+                && System.currentTimeMillis() - lastCheckpointMillis >= every.toMillis()) {
+            return CheckpointMode.PASSIVE;
+        }
+        return null;
+    }
+
+    private long walSize(long frames) {
+        return WalHeader.SIZE + frames * (long) (24 + pageSize);
+    }
+
+    /** Copies what is new, or starts a new generation (under the write lock) if continuity was lost. */
+    private void captureNew() throws IOException {
+        String lost = follow();
+        if (lost != null) {
+            boolean done = withWriteLock(() -> {
+                unpin();
+                newGeneration(lost);
+                pin();
+            });
+            if (!done) {
+                throw new IOException(dbPath + ": continuity lost (" + lost + ") and the database stayed busy; will retry");
+            }
+        }
+    }
+
+    /**
+     * Follows the real WAL: same life → copy new frames; exactly one restart → next index. Returns why
+     * continuity is lost, or null.
+     */
+    private String follow() throws IOException {
+        WalHeader real = readRealHeader();
+        if (real == null) {
+            return null; // truncated to zero by a TRUNCATE checkpoint; the next write brings a new header
+        }
+        if (real.sameBytes(shadowHeader)) {
+            if (walChannel.size() < shadowSize) {
+                return "wal truncated by another process";
+            }
+            copyFrames();
+            return null;
+        }
+        if (real.isRestartOf(shadowHeader)) {
+            startShadow(index + 1, real);
+            copyFrames();
+            publish();
+            return null;
+        }
+        return "wal header changed by another process";
+    }
+
+    /** Must run under the write lock: the WAL cannot change while the new generation's shadow is built. */
+    private void newGeneration(String reason) throws IOException {
+        WalHeader real = readRealHeader();
+        if (real == null) {
+            writeSeqUnderLock();
+            real = readRealHeader();
+            if (real == null) {
+                throw new IOException(walPath + ": SQLite did not write a WAL header");
+            }
+        }
+        String gen = Generation.random();
+        log.info("{}: sync: new generation {} reason=\"{}\"", dbPath, gen, reason);
+        generation = gen;
+        startShadow(0, real);
+        copyFrames();
+        store.writeGeneration(gen);
+        store.deleteOtherGenerations(gen);
+        publish();
+    }
+
+    /** Continues the generation recorded in the meta directory, or says why it cannot. */
+    private String resume() throws IOException {
+        String gen = store.readGeneration();
+        if (gen == null) {
+            return "no generation exists";
+        }
+        List<Long> indexes = store.indexes(gen);
+        if (indexes.isEmpty()) {
+            return "no shadow wal";
+        }
+        long idx = indexes.get(indexes.size() - 1);
+        Path shadow = store.shadowPath(gen, idx);
+        FileChannel ch = FileChannel.open(shadow, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (ch.size() < WalHeader.SIZE) {
+                ch.close();
+                return "short shadow wal";
+            }
+            byte[] hb = new byte[WalHeader.SIZE];
+            readFully(ch, hb, hb.length, 0);
+            WalHeader header;
+            try {
+                header = WalHeader.parse(hb);
+            } catch (WalFormatException e) {
+                ch.close();
+                return "shadow wal header: " + e.getMessage();
+            }
+            long[] end = new long[1];
+            WalChecksum sum = scanCommitted(ch, header, end);
+            if (ch.size() > end[0]) {
+                ch.truncate(end[0]);
+            }
+            WalHeader real = readRealHeader();
+            if (real == null || !real.sameBytes(header)) {
+                ch.close();
+                return "wal header mismatch";
+            }
+            if (walChannel.size() < end[0]) {
+                ch.close();
+                return "wal truncated by another process";
+            }
+            if (end[0] > WalHeader.SIZE && !lastFrameMatches(ch, header, end[0])) {
+                ch.close();
+                return "wal overwritten by another process";
+            }
+            generation = gen;
+            index = idx;
+            shadowHeader = header;
+            shadowChannel = ch;
+            shadowSize = end[0];
+            shadowChecksum = sum;
+            publish();
+            return null;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private WalChecksum scanCommitted(FileChannel ch, WalHeader header, long[] endOut) throws IOException {
+        WalFrameScanner scanner = new WalFrameScanner(header);
+        int frame = header.frameSize();
+        byte[] buf = new byte[Math.max(frame, COPY_CHUNK / frame * frame)];
+        long pos = WalHeader.SIZE;
+        long size = ch.size();
+        WalChecksum seed = header.checksum();
+        WalChecksum committed = seed;
+        long committedEnd = pos;
+        while (pos + frame <= size) {
+            int n = (int) Math.min(buf.length, (size - pos) / frame * frame);
+            readFully(ch, buf, n, pos);
+            WalFrameScanner.Result r = scanner.scan(buf, 0, n, seed);
+            if (r.committedBytes() > 0) {
+                committedEnd = pos + r.committedBytes();
+                committed = r.checksum();
+            }
+            pos += r.validBytes();
+            seed = r.validChecksum();
+            if (r.stopReason() != null || r.validBytes() == 0) {
+                break;
+            }
+        }
+        endOut[0] = committedEnd;
+        return committed;
+    }
+
+    private boolean lastFrameMatches(FileChannel shadow, WalHeader header, long end) throws IOException {
+        int frame = header.frameSize();
+        byte[] a = new byte[frame];
+        byte[] b = new byte[frame];
+        readFully(shadow, a, frame, end - frame);
+        if (walChannel.size() < end) {
+            return false;
+        }
+        readFully(walChannel, b, frame, end - frame);
+        return Arrays.equals(a, b);
+    }
+
+    private void startShadow(long newIndex, WalHeader header) throws IOException {
+        if (shadowChannel != null) {
+            shadowChannel.close();
+        }
+        Path p = store.shadowPath(generation, newIndex);
+        Files.createDirectories(p.getParent());
+        shadowChannel = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        shadowChannel.write(ByteBuffer.wrap(header.toBytes()), 0);
+        shadowChannel.force(true);
+        index = newIndex;
+        shadowHeader = header;
+        shadowSize = WalHeader.SIZE;
+        shadowChecksum = header.checksum();
+    }
+
+    /**
+     * Appends the real WAL's valid frames after the shadow's end, then cuts the shadow back to the last commit:
+     * only whole transactions are ever published, exactly what SQLite's own recovery would keep.
+     */
+    private void copyFrames() throws IOException {
+        long walSize = walChannel.size();
+        int frame = shadowHeader.frameSize();
+        if (walSize < shadowSize + frame) {
+            return;
+        }
+        WalFrameScanner scanner = new WalFrameScanner(shadowHeader);
+        byte[] buf = new byte[Math.max(frame, COPY_CHUNK / frame * frame)];
+        long pos = shadowSize;
+        WalChecksum seed = shadowChecksum;
+        long committedEnd = shadowSize;
+        WalChecksum committedSum = shadowChecksum;
+        while (pos + frame <= walSize) {
+            int n = (int) Math.min(buf.length, (walSize - pos) / frame * frame);
+            readFully(walChannel, buf, n, pos);
+            WalFrameScanner.Result r = scanner.scan(buf, 0, n, seed);
+            if (r.validBytes() > 0) {
+                writeFully(shadowChannel, buf, r.validBytes(), pos);
+            }
+            if (r.committedBytes() > 0) {
+                committedEnd = pos + r.committedBytes();
+                committedSum = r.checksum();
+            }
+            pos += r.validBytes();
+            seed = r.validChecksum();
+            if (r.stopReason() != null || r.validBytes() == 0) {
+                break;
+            }
+        }
+        if (pos > committedEnd) {
+            shadowChannel.truncate(committedEnd);
+        }
+        if (committedEnd > shadowSize) {
+            shadowChannel.force(false);
+            shadowSize = committedEnd;
+            shadowChecksum = committedSum;
+            publish();
+        }
+    }
+
+    private void checkpointLocked(CheckpointMode mode) throws IOException {
+        if (snapshotsRunning.get() > 0) {
+            log.debug("{}: checkpoint skipped while a snapshot is being taken", dbPath);
+            return;
+        }
+        boolean[] complete = new boolean[1];
+        long started = System.nanoTime();
+        boolean locked = withWriteLock(() -> {
+            String lost = follow();
+            if (lost != null) {
+                unpin();
+                newGeneration(lost);
+                pin();
+                return;
+            }
+            unpin();
+            try {
+                int[] r = walCheckpointPassive();
+                long deadline = System.nanoTime() + BUSY_TIMEOUT_MS * 1_000_000L;
+                while (mode != CheckpointMode.PASSIVE && r[1] != r[2] && System.nanoTime() < deadline) {
+                    sleep(5);
+                    r = walCheckpointPassive();
+                }
+                complete[0] = r[0] == 0 && r[1] == r[2];
+                log.debug("{}: checkpoint mode={} result={},{},{}", dbPath, mode, r[0], r[1], r[2]);
+            } finally {
+                pin();
+            }
+        });
+        if (!locked) {
+            log.debug("{}: checkpoint skipped: database is busy", dbPath);
+            return;
+        }
+        lastCheckpointMillis = System.currentTimeMillis();
+        if (complete[0]) {
+            restartWal(mode == CheckpointMode.TRUNCATE);
+        }
+        captureNew();
+        log.debug("{}: checkpoint {} took {} ms", dbPath, mode, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A write right after a complete checkpoint makes SQLite restart the WAL from its start. */
+    private void restartWal(boolean shrink) throws IOException {
+        try {
+            if (shrink) {
+                exec(conn, "PRAGMA journal_size_limit = 0");
+            }
+            try {
+                writeSeq(conn);
+            } finally {
+                if (shrink) {
+                    exec(conn, "PRAGMA journal_size_limit = -1");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int[] walCheckpointPassive() throws IOException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            rs.next();
+            return new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)};
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": checkpoint failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the raw database file (Litestream's snapshot payload) to {@code out} and returns the position
+     * whose index the snapshot belongs to: a restore applies that index's WAL from offset 0 on top of it.
+     */
+    public Pos snapshot(OutputStream out) throws IOException {
+        snapshotsRunning.incrementAndGet();
+        try {
+            Pos at;
+            lock.lock();
+            try {
+                at = position;
+            } finally {
+                lock.unlock();
+            }
+            long size = dbChannel.size();
+            byte[] buf = new byte[COPY_CHUNK];
+            long pos = 0;
+            while (pos < size) {
+                int n = dbChannel.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, size - pos)), pos);
+                if (n < 0) {
+                    break;
+                }
+                out.write(buf, 0, n);
+                pos += n;
+            }
+            return new Pos(at.generation(), at.index(), 0);
+        } finally {
+            snapshotsRunning.decrementAndGet();
+        }
+    }
+
+    /**
+     * The committed length of a shadow WAL, or -1 if it no longer exists locally (another generation, or
+     * removed as no longer needed).
+     */
+    public long shadowLength(String gen, long idx) throws IOException {
+        Pos p = position;
+        if (p.generation().equals(gen) && p.index() == idx) {
+            return p.offset();
+        }
+        if (!p.generation().equals(gen) || idx > p.index()) {
+            return -1;
+        }
+        try {
+            return Files.size(store.shadowPath(gen, idx));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    /** Reads {@code len} bytes of a shadow WAL at {@code offset}; the caller bounds it by {@link #shadowLength}. */
+    public byte[] readShadow(String gen, long idx, long offset, int len) throws IOException {
+        try (FileChannel ch = FileChannel.open(store.shadowPath(gen, idx), StandardOpenOption.READ)) {
+            byte[] b = new byte[len];
+            readFully(ch, b, len, offset);
+            return b;
+        }
+    }
+
+    /** Drops local shadow WALs below {@code idx} of the current generation: nobody needs them any more. */
+    public void retainShadowFrom(long idx) throws IOException {
+        store.deleteBefore(position.generation(), Math.min(idx, position.index()));
+    }
+
+    private void publish() {
+        Pos p = new Pos(generation, index, shadowSize);
+        if (!p.equals(position)) {
+            position = p;
+            for (Runnable l : listeners) {
+                l.run();
+            }
+        }
+    }
+
+    private WalHeader readRealHeader() throws IOException {
+        if (walChannel.size() < WalHeader.SIZE) {
+            return null;
+        }
+        byte[] b = new byte[WalHeader.SIZE];
+        readFully(walChannel, b, b.length, 0);
+        try {
+            return WalHeader.parse(b);
+        } catch (WalFormatException e) {
+            // A header SQLite is rewriting at this instant, or garbage: neither continues our WAL life.
+            return WalHeader.create(false, pageSize, -1, 0, 0);
+        }
+    }
+
+    private boolean replaced() throws IOException {
+        try {
+            return !Objects.equals(fileKey(dbPath), dbFileKey);
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+    }
+
+    private static Object fileKey(Path p) throws IOException {
+        return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+    }
+
+    private interface LockedWork {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code work} holding SQLite's write lock; false if the lock was busy for the whole busy timeout. */
+    private boolean withWriteLock(LockedWork work) throws IOException {
+        try {
+            exec(lockConn, "BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")) {
+                return false;
+            }
+            throw new IOException(dbPath + ": cannot take the write lock: " + e.getMessage(), e);
+        }
+        try {
+            work.run();
+            return true;
+        } finally {
+            try {
+                exec(lockConn, "ROLLBACK");
+            } catch (SQLException e) {
+                log.warn("{}: releasing the write lock failed: {}", dbPath, e.getMessage());
+            }
+        }
+    }
+
+    /** A committed write of our own on the write-lock connection, then the lock is taken again. */
+    private void writeSeqUnderLock() throws IOException {
+        try {
+            exec(lockConn, SEQ_UPSERT);
+            exec(lockConn, "COMMIT");
+            exec(lockConn, "BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeSeq(Connection c) throws IOException {
+        try {
+            exec(c, SEQ_UPSERT);
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": cannot write to the database: " + e.getMessage(), e);
+        }
+    }
+
+    private void pin() throws IOException {
+        if (pinned) {
+            return;
+        }
+        try {
+            exec(readConn, "BEGIN");
+            queryString(readConn, "SELECT COUNT(1) FROM _litestream_seq");
+            pinned = true;
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": cannot hold a read transaction: " + e.getMessage(), e);
+        }
+    }
+
+    private void unpin() throws IOException {
+        if (!pinned) {
+            return;
+        }
+        try {
+            exec(readConn, "ROLLBACK");
+            pinned = false;
+        } catch (SQLException e) {
+            throw new IOException(dbPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String queryString(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static void readFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
+        while (bb.hasRemaining()) {
+            int n = ch.read(bb, pos + bb.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file at offset " + (pos + bb.position()));
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
+        while (bb.hasRemaining()) {
+            ch.write(bb, pos + bb.position());
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops capturing. The SQLite connections are closed too, which lets SQLite checkpoint and delete the WAL
+     * if no other process has the database open; the next start then begins a new generation.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closeQuietly();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        for (AutoCloseable c : new AutoCloseable[] {shadowChannel, walChannel, readConn, lockConn, conn, dbChannel}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.debug("close: {}", e.getMessage());
+                }
+            }
+        }
+    }
+}
