@@ -188,8 +188,11 @@ public final class Replicator implements AutoCloseable {
         return ok;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops the capture loop and timers and closes replica clients, but leaves the SQLite connections open:
+     * a daemon that exits this way leaves the WAL in place for its next start.
+     */
+    public void stop() {
         if (!running.compareAndSet(true, false)) {
             return;
         }
@@ -208,6 +211,14 @@ public final class Replicator implements AutoCloseable {
             for (ReplicaWorker w : e.workers()) {
                 w.client().close();
             }
+        }
+    }
+
+    /** Stops, then closes the databases too (in-process use and tests). */
+    @Override
+    public void close() {
+        stop();
+        for (Entry e : entries) {
             e.db().close();
         }
     }
