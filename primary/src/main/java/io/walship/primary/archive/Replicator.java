@@ -1,6 +1,7 @@
 package io.walship.primary.archive;
 
 import io.walship.primary.capture.CapturedDatabase;
+import io.walship.primary.capture.DatabaseReplacedException;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
 import io.walship.primary.replica.ReplicaClient;
@@ -34,8 +35,12 @@ public final class Replicator implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread captureThread;
 
-    /** One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked. */
-    public record Entry(CapturedDatabase db, List<ReplicaWorker> workers, AtomicLong lastFullSync) {
+    /**
+     * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
+     * {@code tasks} its scheduled timers.
+     */
+    public record Entry(CapturedDatabase db, List<ReplicaWorker> workers, AtomicLong lastFullSync,
+                        List<ScheduledFuture<?>> tasks) {
     }
 
     public Replicator(Function<ReplicaConfig, ReplicaClient> clients) {
@@ -63,7 +68,7 @@ public final class Replicator implements AutoCloseable {
             db.close();
             throw e;
         }
-        Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()));
+        Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()), new CopyOnWriteArrayList<>());
         entries.add(entry);
         for (ReplicaWorker w : workers) {
             schedule(entry, w);
@@ -77,15 +82,17 @@ public final class Replicator implements AutoCloseable {
 
     private void schedule(Entry entry, ReplicaWorker w) {
         long sync = millis(w.config().syncInterval(), 1000);
-        scheduler.scheduleWithFixedDelay(() -> syncWorker(entry, w), 0, sync, TimeUnit.MILLISECONDS);
+        entry.tasks().add(scheduler.scheduleWithFixedDelay(() -> syncWorker(entry, w), 0, sync, TimeUnit.MILLISECONDS));
         Duration retention = w.config().retention();
         if (retention != null && !retention.isZero()) {
             long every = Math.min(millis(w.config().retentionCheckInterval(), 3_600_000), retention.toMillis());
-            scheduler.scheduleWithFixedDelay(() -> retain(entry, w, retention), every, every, TimeUnit.MILLISECONDS);
+            entry.tasks().add(scheduler.scheduleWithFixedDelay(() -> retain(entry, w, retention), every, every,
+                    TimeUnit.MILLISECONDS));
         }
         Duration snapshotEvery = w.config().snapshotInterval();
         if (snapshotEvery != null && !snapshotEvery.isZero()) {
-            scheduler.schedule(() -> snapshotTick(entry, w, snapshotEvery), snapshotEvery.toMillis(), TimeUnit.MILLISECONDS);
+            entry.tasks().add(scheduler.schedule(() -> snapshotTick(entry, w, snapshotEvery), snapshotEvery.toMillis(),
+                    TimeUnit.MILLISECONDS));
         }
     }
 
@@ -101,12 +108,33 @@ public final class Replicator implements AutoCloseable {
                     }
                     try {
                         e.db().sync();
+                    } catch (DatabaseReplacedException ex) {
+                        reopen(e, ex);
                     } catch (IOException | RuntimeException ex) {
                         log.warn("{}: sync failed: {}", e.db().path(), ex.getMessage());
                     }
                 }
             }
             sleep(CAPTURE_POLL_MILLIS);
+        }
+    }
+
+    /** A database replaced under us is captured afresh: a new generation, never a mix of two files. */
+    private void reopen(Entry old, DatabaseReplacedException why) {
+        for (ScheduledFuture<?> t : old.tasks()) {
+            t.cancel(false);
+        }
+        entries.remove(old);
+        old.db().abandon();
+        for (ReplicaWorker w : old.workers()) {
+            w.client().close();
+        }
+        log.warn("{}; starting a new generation", why.getMessage());
+        try {
+            add(old.db().config());
+        } catch (IOException | RuntimeException ex) {
+            log.error("{}: cannot reopen: {}; will retry", old.db().path(), ex.getMessage());
+            scheduler.schedule(() -> reopen(old, why), 1, TimeUnit.SECONDS);
         }
     }
 

@@ -195,7 +195,7 @@ public final class CapturedDatabase implements AutoCloseable {
         lock.lock();
         try {
             if (replaced()) {
-                throw new IOException(dbPath + ": database file was replaced by another process; restart walship to start a new generation");
+                throw new DatabaseReplacedException(dbPath + ": database file was replaced or removed by another process");
             }
             long origWalSize = walChannel.size();
             captureNew();
@@ -731,6 +731,26 @@ public final class CapturedDatabase implements AutoCloseable {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops capturing after the database file was replaced: our SQLite connections still point at the old file,
+     * and closing the last of them would make SQLite delete the WAL at the path, which is now the new database's.
+     * They are left open on purpose (a few file descriptors) until the process exits.
+     */
+    public void abandon() {
+        lock.lock();
+        try {
+            for (AutoCloseable c : new AutoCloseable[] {shadowChannel, walChannel}) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.debug("close: {}", e.getMessage());
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
