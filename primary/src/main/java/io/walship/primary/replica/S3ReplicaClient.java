@@ -267,7 +267,8 @@ public final class S3ReplicaClient implements ReplicaClient {
         } catch (NoSuchKeyException e) {
             throw new ReplicaObjectNotFoundException(describe() + ": object not found: " + location(key));
         } catch (AwsServiceException e) {
-            if (e.statusCode() == 404 && !"NoSuchBucket".equals(e.awsErrorDetails().errorCode())) {
+            String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
                 throw new ReplicaObjectNotFoundException(describe() + ": object not found: " + location(key));
             }
             throw S3Failures.translate(settings, "reading " + path, e);

@@ -1,6 +1,8 @@
 package io.walship.primary.replica;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * buckets and inspecting raw keys independently of the code under test.
  */
 final class S3ProxyServer implements AutoCloseable {
+    private static final String KEY_STORE_PASSWORD = "changeit";
+
     private final S3Proxy proxy;
     private final URI endpoint;
     private final S3Client client;
@@ -31,12 +35,27 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     static S3ProxyServer start(String accessKey, String secret) throws Exception {
-        S3Proxy proxy = S3Proxy.builder()
+        return start(accessKey, secret, null);
+    }
+
+    /**
+     * Also serves HTTPS on {@link #secureEndpoint()} with the given PKCS12 key store (password "changeit"),
+     * e.g. a self-signed certificate for testing skip-verify. Buckets are still set up over plain HTTP.
+     */
+    static S3ProxyServer startWithTls(String accessKey, String secret, Path keyStore) throws Exception {
+        return start(accessKey, secret, keyStore);
+    }
+
+    private static S3ProxyServer start(String accessKey, String secret, Path keyStore) throws Exception {
+        S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secret)
-                .stopTimeout(0) // otherwise stop() waits ~2 s for idle connections
-                .build();
+                .stopTimeout(0); // otherwise stop() waits ~2 s for idle connections
+        if (keyStore != null) {
+            builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), KEY_STORE_PASSWORD);
+        }
+        S3Proxy proxy = builder.build();
         proxy.start();
         // start() returns before Jetty accepts connections.
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -56,6 +75,26 @@ final class S3ProxyServer implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
                 .build();
         return new S3ProxyServer(proxy, endpoint, client);
+    }
+
+    /** Writes a PKCS12 key store with a self-signed certificate for CN=walship-test (not 127.0.0.1). */
+    static Path selfSignedKeyStore(Path dir) throws Exception {
+        Path keyStore = dir.resolve("s3proxy.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "s3proxy", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=walship-test", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                "-storepass", KEY_STORE_PASSWORD, "-keypass", KEY_STORE_PASSWORD)
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keytool.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+        return keyStore;
+    }
+
+    /** The HTTPS endpoint of a server started {@link #startWithTls with TLS}. */
+    URI secureEndpoint() {
+        return URI.create("https://127.0.0.1:" + proxy.getSecurePort());
     }
 
     URI endpoint() {
