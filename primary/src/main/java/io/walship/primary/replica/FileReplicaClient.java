@@ -1,6 +1,7 @@
 package io.walship.primary.replica;
 
 import io.walship.protocol.ReplicaLayout;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -148,7 +149,17 @@ public final class FileReplicaClient implements ReplicaClient {
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = Channels.newOutputStream(ch);
+            OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    this.out.write(b, off, len);
+                }
+
+                @Override
+                public void close() {
+                    // Bodies may close what they were given (LZ4 frame writers do); the channel must stay open to fsync.
+                }
+            };
             body.writeTo(out);
             out.flush();
             ch.force(true);

@@ -1,0 +1,344 @@
+package io.walship.primary.replica;
+
+import io.walship.protocol.ReplicaLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.utils.AttributeMap;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * A replica in an S3 (or S3-compatible) bucket, laid out exactly as Litestream v0.3's S3 replica: keys
+ * {@code <prefix>/generations/…}, listed with ListObjects v1 and delimiter {@code /} as Litestream does, and
+ * deleted with quiet DeleteObjects batches of 1000. Objects carry no metadata or checksum headers, so either
+ * tool reads what the other wrote. Creation time is the object's LastModified.
+ */
+public final class S3ReplicaClient implements ReplicaClient {
+    /** S3's limit for keys per ListObjects page and per DeleteObjects request. */
+    static final int MAX_KEYS_PER_REQUEST = 1000;
+    static final int PART_SIZE = 8 * 1024 * 1024;
+    // Bounded so an unreachable endpoint fails in ~15 s (3 attempts x 5 s connect) rather than minutes.
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final S3Settings settings;
+    private final int keysPerRequest;
+    private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final S3Client s3;
+
+    public S3ReplicaClient(S3Settings settings) {
+        this(settings, MAX_KEYS_PER_REQUEST);
+    }
+
+    /** @param keysPerRequest listing page and delete batch size; smaller only so tests can cross page boundaries */
+    S3ReplicaClient(S3Settings settings, int keysPerRequest) {
+        this.settings = new S3Settings(settings.bucket(), normalizePrefix(settings.prefix()), settings.endpoint(),
+                settings.region(), settings.forcePathStyle(), settings.accessKeyId(), settings.secretAccessKey(),
+                settings.skipVerify());
+        this.keysPerRequest = keysPerRequest;
+        this.http = httpClient(settings.skipVerify());
+        this.credentials = credentials(settings);
+        this.s3 = s3Client(this.settings, http, credentials);
+    }
+
+    /** Strips leading, trailing and duplicate slashes: Litestream v0.3 writes {@code /a} as {@code a} but lists {@code /a}. */
+    static String normalizePrefix(String prefix) {
+        if (prefix == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : prefix.split("/")) {
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
+    }
+
+    @Override
+    public String type() {
+        return "s3";
+    }
+
+    @Override
+    public String describe() {
+        return settings.toString();
+    }
+
+    @Override
+    public List<String> generations() throws IOException {
+        List<String> out = new ArrayList<>();
+        String dir = ReplicaLayout.GENERATIONS + "/";
+        list(dir, true, o -> { }, p -> {
+            String name = childName(dir, p.prefix());
+            if (name.endsWith("/") && ReplicaLayout.isGeneration(name.substring(0, name.length() - 1))) {
+                out.add(name.substring(0, name.length() - 1));
+            }
+        });
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(String generation) throws IOException {
+        List<SnapshotInfo> out = new ArrayList<>();
+        String dir = ReplicaLayout.snapshotsDir(generation) + "/";
+        list(dir, true, o -> {
+            long index = ReplicaLayout.parseSnapshotName(childName(dir, o.key()));
+            if (index >= 0) {
+                out.add(new SnapshotInfo(generation, index, o.size(), o.lastModified()));
+            }
+        }, p -> { });
+        out.sort(Comparator.comparingLong(SnapshotInfo::index));
+        return out;
+    }
+
+    @Override
+    public List<WalSegmentInfo> walSegments(String generation) throws IOException {
+        List<WalSegmentInfo> out = new ArrayList<>();
+        String dir = ReplicaLayout.walDir(generation) + "/";
+        list(dir, true, o -> {
+            long[] io = ReplicaLayout.parseWalSegmentName(childName(dir, o.key()));
+            if (io != null) {
+                out.add(new WalSegmentInfo(generation, io[0], io[1], o.size(), o.lastModified()));
+            }
+        }, p -> { });
+        out.sort(WalSegmentInfo.ORDER);
+        return out;
+    }
+
+    @Override
+    public void writeSnapshot(String generation, long index, ObjectBody compressed) throws IOException {
+        String path = ReplicaLayout.snapshotPath(generation, index);
+        S3MultipartOutputStream out = new S3MultipartOutputStream(s3, settings.bucket(), key(path), PART_SIZE);
+        try {
+            compressed.writeTo(out);
+            out.finish();
+        } catch (IOException | RuntimeException e) {
+            try {
+                out.abort();
+            } catch (SdkException abortFailure) {
+                e.addSuppressed(abortFailure);
+            }
+            if (e instanceof SdkException se) {
+                throw S3Failures.translate(settings, "writing " + path, se);
+            }
+            throw new IOException(describe() + ": cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeWalSegment(String generation, long index, long offset, byte[] compressed) throws IOException {
+        String path = ReplicaLayout.walSegmentPath(generation, index, offset);
+        try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key(path)), RequestBody.fromBytes(compressed));
+        } catch (SdkException e) {
+            throw S3Failures.translate(settings, "writing " + path, e);
+        }
+    }
+
+    @Override
+    public InputStream openSnapshot(String generation, long index) throws IOException {
+        return open(ReplicaLayout.snapshotPath(generation, index));
+    }
+
+    @Override
+    public InputStream openWalSegment(String generation, long index, long offset) throws IOException {
+        return open(ReplicaLayout.walSegmentPath(generation, index, offset));
+    }
+
+    @Override
+    public void deleteSnapshot(String generation, long index) throws IOException {
+        deleteKeys(List.of(key(ReplicaLayout.snapshotPath(generation, index))));
+    }
+
+    @Override
+    public void deleteWalSegments(String generation, List<WalSegmentInfo> segments) throws IOException {
+        List<String> keys = new ArrayList<>(segments.size());
+        for (WalSegmentInfo s : segments) {
+            keys.add(key(ReplicaLayout.walSegmentPath(generation, s.index(), s.offset())));
+        }
+        deleteKeys(keys);
+    }
+
+    @Override
+    public void deleteGeneration(String generation) throws IOException {
+        List<String> keys = new ArrayList<>();
+        list(ReplicaLayout.generationDir(generation) + "/", false, o -> keys.add(o.key()), p -> { });
+        deleteKeys(keys);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        http.close();
+        if (credentials instanceof SdkAutoCloseable c) {
+            c.close();
+        }
+    }
+
+    private String key(String path) {
+        return settings.prefix().isEmpty() ? path : settings.prefix() + "/" + path;
+    }
+
+    private String childName(String dir, String fullKey) {
+        return fullKey.substring(key(dir).length());
+    }
+
+    private String location(String key) {
+        return "s3://" + settings.bucket() + "/" + key;
+    }
+
+    /**
+     * Lists keys under {@code dir} (relative to the prefix, ending in "/") page by page with ListObjects v1;
+     * with {@code delimited} only direct children are objects and deeper levels are common prefixes.
+     */
+    private void list(String dir, boolean delimited, Consumer<S3Object> objects, Consumer<CommonPrefix> prefixes)
+            throws IOException {
+        String listPrefix = key(dir);
+        String marker = null;
+        try {
+            while (true) {
+                String from = marker;
+                ListObjectsResponse page = s3.listObjects(b -> b.bucket(settings.bucket()).prefix(listPrefix)
+                        .delimiter(delimited ? "/" : null).marker(from).maxKeys(keysPerRequest));
+                page.contents().forEach(objects);
+                page.commonPrefixes().forEach(prefixes);
+                if (!Boolean.TRUE.equals(page.isTruncated())) {
+                    return;
+                }
+                marker = nextMarker(page);
+                if (marker == null) {
+                    throw new IOException(describe() + ": listing " + dir + " failed (truncated page without a marker)");
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Failures.translate(settings, "listing " + dir, e);
+        }
+    }
+
+    /** NextMarker is only sent with a delimiter; otherwise v1 resumes after the last key of the page. */
+    private static String nextMarker(ListObjectsResponse page) {
+        if (page.nextMarker() != null && !page.nextMarker().isEmpty()) {
+            return page.nextMarker();
+        }
+        String last = page.contents().isEmpty() ? null : page.contents().get(page.contents().size() - 1).key();
+        String lastPrefix = page.commonPrefixes().isEmpty() ? null
+                : page.commonPrefixes().get(page.commonPrefixes().size() - 1).prefix();
+        if (last == null || (lastPrefix != null && lastPrefix.compareTo(last) > 0)) {
+            return lastPrefix;
+        }
+        return last;
+    }
+
+    private InputStream open(String path) throws IOException {
+        String key = key(path);
+        try {
+            return new S3ObjectInputStream(s3.getObject(b -> b.bucket(settings.bucket()).key(key)),
+                    describe() + ": reading " + path);
+        } catch (NoSuchKeyException e) {
+            throw new ReplicaObjectNotFoundException(describe() + ": object not found: " + location(key));
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
+                throw new ReplicaObjectNotFoundException(describe() + ": object not found: " + location(key));
+            }
+            throw S3Failures.translate(settings, "reading " + path, e);
+        } catch (SdkException e) {
+            throw S3Failures.translate(settings, "reading " + path, e);
+        }
+    }
+
+    /** Deletes in the given order, one quiet DeleteObjects per batch; missing keys are not an error in S3. */
+    private void deleteKeys(List<String> keys) throws IOException {
+        for (int from = 0; from < keys.size(); from += keysPerRequest) {
+            List<ObjectIdentifier> batch = new ArrayList<>();
+            for (String k : keys.subList(from, Math.min(keys.size(), from + keysPerRequest))) {
+                batch.add(ObjectIdentifier.builder().key(k).build());
+            }
+            String what = "deleting " + location(batch.get(0).key())
+                    + (batch.size() > 1 ? " and " + (batch.size() - 1) + " more" : "");
+            DeleteObjectsResponse response;
+            try {
+                response = s3.deleteObjects(b -> b.bucket(settings.bucket()).delete(d -> d.objects(batch).quiet(true)));
+            } catch (SdkException e) {
+                throw S3Failures.translate(settings, what, e);
+            }
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                S3Error first = response.errors().get(0);
+                throw new IOException(describe() + ": " + what + " failed for " + response.errors().size()
+                        + " objects, first " + location(first.key()) + " (" + first.code() + ": " + first.message() + ")");
+            }
+        }
+    }
+
+    private static SdkHttpClient httpClient(boolean skipVerify) {
+        UrlConnectionHttpClient.Builder builder = UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT);
+        if (!skipVerify) {
+            return builder.build();
+        }
+        // TRUST_ALL_CERTIFICATES also disables hostname checks, matching Go's InsecureSkipVerify in Litestream.
+        return builder.buildWithDefaults(AttributeMap.builder()
+                .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings s) {
+        if (notBlank(s.accessKeyId()) && notBlank(s.secretAccessKey())) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static S3Client s3Client(S3Settings s, SdkHttpClient http, AwsCredentialsProvider credentials) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClient(http)
+                .credentialsProvider(credentials)
+                .region(notBlank(s.region()) ? Region.of(s.region()) : Region.US_EAST_1)
+                .forcePathStyle(s.forcePathStyle())
+                // Litestream sends no checksum headers; many S3-compatible stores reject the SDK's default trailers.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(MAX_ATTEMPTS)));
+        if (s.endpoint() != null) {
+            builder.endpointOverride(s.endpoint());
+        } else if (!notBlank(s.region())) {
+            // No region given: follow S3's redirect to the bucket's region instead of failing with 301.
+            builder.crossRegionAccessEnabled(true);
+        }
+        return builder.build();
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}
