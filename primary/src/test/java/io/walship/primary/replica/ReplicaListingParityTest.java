@@ -2,6 +2,7 @@ package io.walship.primary.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walship.embeddeds3.EmbeddedS3;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +20,12 @@ class ReplicaListingParityTest {
     @TempDir
     Path dir;
 
-    private S3ProxyServer proxy;
+    private EmbeddedS3 proxy;
     private List<ReplicaClient> replicas;
 
     @BeforeEach
     void open() throws Exception {
-        proxy = S3ProxyServer.start("access", "secret");
+        proxy = EmbeddedS3.start("access", "secret");
         proxy.createBucket("parity");
         replicas = List.of(new FileReplicaClient(dir),
                 new S3ReplicaClient(new S3Settings("parity", "db", proxy.endpoint(), null, true, "access", "secret", false)));

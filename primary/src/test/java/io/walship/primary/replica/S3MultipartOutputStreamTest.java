@@ -2,6 +2,7 @@ package io.walship.primary.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walship.embeddeds3.EmbeddedS3;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class S3MultipartOutputStreamTest {
     private static final int PART = S3ReplicaClient.PART_SIZE;
     private static final String BUCKET = "parts";
-    private static S3ProxyServer proxy;
+    private static EmbeddedS3 proxy;
 
     @BeforeAll
     static void startProxy() throws Exception {
-        proxy = S3ProxyServer.start("access", "secret");
+        proxy = EmbeddedS3.start("access", "secret");
         proxy.createBucket(BUCKET);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.walship.embeddeds3.EmbeddedS3;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,13 +23,13 @@ class S3ReplicaClientTest extends ReplicaClientContract {
     private static final String SECRET = "walship-secret-do-not-print";
     private static final String PREFIX = "backups/test.db";
     private static final AtomicInteger BUCKETS = new AtomicInteger();
-    private static S3ProxyServer proxy;
+    private static EmbeddedS3 proxy;
 
     private String bucket;
 
     @BeforeAll
     static void startProxy() throws Exception {
-        proxy = S3ProxyServer.start(ACCESS_KEY, SECRET);
+        proxy = EmbeddedS3.start(ACCESS_KEY, SECRET);
     }
 
     @AfterAll

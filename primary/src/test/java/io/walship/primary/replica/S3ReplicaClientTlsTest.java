@@ -3,6 +3,7 @@ package io.walship.primary.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.walship.embeddeds3.EmbeddedS3;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -13,11 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** skip-verify against S3Proxy over HTTPS with a self-signed certificate whose name is not the endpoint's host. */
 class S3ReplicaClientTlsTest {
     private static final String GEN = "0123456789abcdef";
-    private static S3ProxyServer proxy;
+    private static EmbeddedS3 proxy;
 
     @BeforeAll
     static void startProxy(@TempDir Path dir) throws Exception {
-        proxy = S3ProxyServer.startWithTls("access", "secret", S3ProxyServer.selfSignedKeyStore(dir));
+        proxy = EmbeddedS3.startWithTls("access", "secret", EmbeddedS3.selfSignedKeyStore(dir));
         proxy.createBucket("tls");
     }
 

@@ -1,4 +1,4 @@
-package io.walship.primary.replica;
+package io.walship.embeddeds3;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,23 +18,23 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A real S3Proxy on 127.0.0.1 (free port, in-memory store, AWS v4 auth) plus a plain SDK client for setting up
- * buckets and inspecting raw keys independently of the code under test.
+ * A real S3 endpoint on 127.0.0.1: S3Proxy in-process (free port, in-memory store, AWS v4 auth), plus a plain
+ * SDK client for setting up buckets and inspecting raw keys independently of the code under test.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class EmbeddedS3 implements AutoCloseable {
     private static final String KEY_STORE_PASSWORD = "changeit";
 
     private final S3Proxy proxy;
     private final URI endpoint;
     private final S3Client client;
 
-    private S3ProxyServer(S3Proxy proxy, URI endpoint, S3Client client) {
+    private EmbeddedS3(S3Proxy proxy, URI endpoint, S3Client client) {
         this.proxy = proxy;
         this.endpoint = endpoint;
         this.client = client;
     }
 
-    static S3ProxyServer start(String accessKey, String secret) throws Exception {
+    public static EmbeddedS3 start(String accessKey, String secret) throws Exception {
         return start(accessKey, secret, null);
     }
 
@@ -42,11 +42,11 @@ final class S3ProxyServer implements AutoCloseable {
      * Also serves HTTPS on {@link #secureEndpoint()} with the given PKCS12 key store (password "changeit"),
      * e.g. a self-signed certificate for testing skip-verify. Buckets are still set up over plain HTTP.
      */
-    static S3ProxyServer startWithTls(String accessKey, String secret, Path keyStore) throws Exception {
+    public static EmbeddedS3 startWithTls(String accessKey, String secret, Path keyStore) throws Exception {
         return start(accessKey, secret, keyStore);
     }
 
-    private static S3ProxyServer start(String accessKey, String secret, Path keyStore) throws Exception {
+    private static EmbeddedS3 start(String accessKey, String secret, Path keyStore) throws Exception {
         S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -74,11 +74,11 @@ final class S3ProxyServer implements AutoCloseable {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
                 .build();
-        return new S3ProxyServer(proxy, endpoint, client);
+        return new EmbeddedS3(proxy, endpoint, client);
     }
 
     /** Writes a PKCS12 key store with a self-signed certificate for CN=walship-test (not 127.0.0.1). */
-    static Path selfSignedKeyStore(Path dir) throws Exception {
+    public static Path selfSignedKeyStore(Path dir) throws Exception {
         Path keyStore = dir.resolve("s3proxy.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "s3proxy", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
@@ -93,35 +93,35 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** The HTTPS endpoint of a server started {@link #startWithTls with TLS}. */
-    URI secureEndpoint() {
+    public URI secureEndpoint() {
         return URI.create("https://127.0.0.1:" + proxy.getSecurePort());
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
-    void createBucket(String name) {
+    public void createBucket(String name) {
         client.createBucket(b -> b.bucket(name));
     }
 
     /** The raw client, for inspecting what the code under test stored. */
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 
     /** Every key in a bucket, in the store's order. */
-    List<String> keys(String bucket) {
+    public List<String> keys(String bucket) {
         List<String> keys = new ArrayList<>();
         client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach((S3Object o) -> keys.add(o.key()));
         return keys;
     }
 
-    void put(String bucket, String key, byte[] bytes) {
+    public void put(String bucket, String key, byte[] bytes) {
         client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
     }
 
-    void stop() throws Exception {
+    public void stop() throws Exception {
         client.close();
         proxy.stop();
     }
