@@ -79,22 +79,22 @@ public final class ConfigLoader {
     public Config parse(String text, String source, boolean expandEnv) {
         String expanded = expandEnv ? EnvExpander.expand(text, env::get) : text;
         try {
-            return build(YamlMap.of(compose(expanded, source), ""));
+            return build(YamlMap.of(compose(expanded), ""));
         } catch (ConfigException e) {
             throw e.in(source, null);
         }
     }
 
-    private static Node compose(String text, String source) {
+    private static Node compose(String text) {
         try {
             return new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-            throw new ConfigException(source + ": invalid YAML: " + where + oneLine(problem));
+            throw new ConfigException("invalid YAML: " + where + oneLine(problem));
         } catch (YAMLException e) {
-            throw new ConfigException(source + ": invalid YAML: " + oneLine(e.getMessage()));
+            throw new ConfigException("invalid YAML: " + oneLine(e.getMessage()));
         }
     }
 
