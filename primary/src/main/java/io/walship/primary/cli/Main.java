@@ -2,6 +2,7 @@ package io.walship.primary.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.walship.primary.config.ConfigException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,6 +15,10 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         subcommands = {
             VersionCommand.class,
+            DatabasesCommand.class,
+            GenerationsCommand.class,
+            SnapshotsCommand.class,
+            WalCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -50,6 +55,11 @@ public final class Main implements Runnable {
                     u.getCause().printStackTrace(err);
                 }
                 return u.usage() ? 2 : 1;
+            }
+            if (ex instanceof ConfigException) {
+                // A config file or replica URL the user must fix: a usage error, never a stack trace.
+                err.println("walship: " + ex.getMessage());
+                return 2;
             }
             err.println("walship: " + describe(ex));
             if (debug) {
