@@ -71,7 +71,8 @@ final class YamlMap {
             return null;
         }
         try {
-            return Integer.parseInt(v.replace("_", ""));
+            // YAML 1.1 integers: underscores, 0x hex, leading-zero octal.
+            return Integer.decode(v.replace("_", ""));
         } catch (NumberFormatException e) {
             throw error(key, "invalid integer \"" + v + "\"");
         }

@@ -44,7 +44,7 @@ class ConfigLoaderTest {
                     monitor-interval: 500ms
                     checkpoint-interval: 1h30m
                     min-checkpoint-page-count: 2_000
-                    max-checkpoint-page-count: 20000
+                    max-checkpoint-page-count: 0x4e20
                     unknown-db-key: [1, 2]
                     replicas:
                       - url: s3://$BUCKET/backups/app.db
