@@ -2,6 +2,7 @@ package io.walship.primary.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.walship.primary.config.ConfigException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -15,6 +16,10 @@ import picocli.CommandLine.Command;
         subcommands = {
             VersionCommand.class,
             ReplicateCommand.class,
+            DatabasesCommand.class,
+            GenerationsCommand.class,
+            SnapshotsCommand.class,
+            WalCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -51,6 +56,11 @@ public final class Main implements Runnable {
                     u.getCause().printStackTrace(err);
                 }
                 return u.usage() ? 2 : 1;
+            }
+            if (ex instanceof ConfigException) {
+                // A config file or replica URL the user must fix: a usage error, never a stack trace.
+                err.println("walship: " + ex.getMessage());
+                return 2;
             }
             err.println("walship: " + describe(ex));
             if (debug) {

@@ -2,6 +2,7 @@ package io.walship.primary.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,8 +10,16 @@ import java.util.Optional;
  *
  * @param addr HTTP listen address for metrics and (walship) the stream, e.g. {@code :9090}; null if unset
  * @param exec child command for {@code replicate}, null if unset
+ * @param logStderr Litestream's {@code logging.stderr}: log to stderr instead of stdout
+ * @param stream walship's {@code stream:} block ({@code token}, {@code tls-cert}, {@code tls-key},
+ *               {@code client-ca}) as plain values (scalars as their source text), or null if absent
  */
-public record Config(String addr, List<DbConfig> dbs, String exec, String logLevel, String logType) {
+public record Config(String addr, List<DbConfig> dbs, String exec, String logLevel, String logType,
+                     boolean logStderr, Map<String, Object> stream) {
+
+    public Config(String addr, List<DbConfig> dbs, String exec, String logLevel, String logType) {
+        this(addr, dbs, exec, logLevel, logType, false, null);
+    }
 
     /** The database configured at {@code path} (compared as absolute, normalised paths). */
     public Optional<DbConfig> db(Path path) {

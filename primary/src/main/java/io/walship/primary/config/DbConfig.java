@@ -3,11 +3,14 @@ package io.walship.primary.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One replicated database, with Litestream v0.3.13's keys and defaults.
  *
  * @param name the name followers use in {@code /stream/NAME}; defaults to the file's base name
+ * @param upstream a follower database's {@code upstream:} block ({@code url}, {@code token}) as plain values
+ *                 (scalars as their source text), or null if absent
  */
 public record DbConfig(
         Path path,
@@ -17,12 +20,19 @@ public record DbConfig(
         Duration checkpointInterval,
         int minCheckpointPageCount,
         int maxCheckpointPageCount,
-        List<ReplicaConfig> replicas) {
+        List<ReplicaConfig> replicas,
+        Map<String, Object> upstream) {
 
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(1);
     public static final int DEFAULT_MIN_CHECKPOINT_PAGE_COUNT = 1000;
     public static final int DEFAULT_MAX_CHECKPOINT_PAGE_COUNT = 10000;
+
+    public DbConfig(Path path, String name, Path metaPath, Duration monitorInterval, Duration checkpointInterval,
+                    int minCheckpointPageCount, int maxCheckpointPageCount, List<ReplicaConfig> replicas) {
+        this(path, name, metaPath, monitorInterval, checkpointInterval, minCheckpointPageCount,
+                maxCheckpointPageCount, replicas, null);
+    }
 
     /** A database with every default, as {@code replicate DB URL...} builds it without a config file. */
     public static DbConfig of(Path path, List<ReplicaConfig> replicas) {

@@ -1,0 +1,174 @@
+package io.walship.primary.config;
+
+import io.walship.primary.replica.ReplicaClients;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a configuration file: a Litestream {@code litestream.yml} unchanged, plus walship's own keys
+ * ({@code stream:}, per-db {@code name} and {@code upstream:}). Follows Litestream v0.3.13: environment expansion
+ * over the raw text, unknown keys ignored, defaults for unset keys, global keys copied into replicas.
+ * Every problem is a one-line {@link ConfigException} naming the file and the key.
+ */
+public final class ConfigLoader {
+    public static final Path DEFAULT_PATH = Path.of("/etc/walship.yml");
+    public static final Path LITESTREAM_DEFAULT_PATH = Path.of("/etc/litestream.yml");
+    public static final String CONFIG_ENV = "WALSHIP_CONFIG";
+
+    private final Map<String, String> env;
+    private final Path defaultPath;
+    private final Path litestreamDefaultPath;
+
+    public ConfigLoader() {
+        this(System.getenv(), DEFAULT_PATH, LITESTREAM_DEFAULT_PATH);
+    }
+
+    /** For tests: a given environment and default locations. */
+    public ConfigLoader(Map<String, String> env, Path defaultPath, Path litestreamDefaultPath) {
+        this.env = env;
+        this.defaultPath = defaultPath;
+        this.litestreamDefaultPath = litestreamDefaultPath;
+    }
+
+    /**
+     * The file to read: {@code flag} if given, else {@code $WALSHIP_CONFIG}, else {@code /etc/walship.yml}, or
+     * {@code /etc/litestream.yml} when only that one exists (a Litestream host switching to walship).
+     */
+    public Path resolvePath(String flag) {
+        if (flag != null && !flag.isEmpty()) {
+            return ConfigPaths.expand(flag);
+        }
+        String fromEnv = env.get(CONFIG_ENV);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return ConfigPaths.expand(fromEnv);
+        }
+        if (!Files.exists(defaultPath) && Files.exists(litestreamDefaultPath)) {
+            return litestreamDefaultPath;
+        }
+        return defaultPath;
+    }
+
+    public Config load(Path file, boolean expandEnv) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": config file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read config file: " + e.getMessage());
+        }
+        return parse(text, file.toString(), expandEnv);
+    }
+
+    /** @param source the file name to put in messages */
+    public Config parse(String text, String source, boolean expandEnv) {
+        String expanded = expandEnv ? EnvExpander.expand(text, env::get) : text;
+        try {
+            return build(YamlMap.of(compose(expanded), ""));
+        } catch (ConfigException e) {
+            throw e.in(source, null);
+        }
+    }
+
+    private static Node compose(String text) {
+        try {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+            String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+            throw new ConfigException("invalid YAML: " + where + oneLine(problem));
+        } catch (YAMLException e) {
+            throw new ConfigException("invalid YAML: " + oneLine(e.getMessage()));
+        }
+    }
+
+    private Config build(YamlMap root) {
+        String globalKeyId = root.string("access-key-id");
+        String globalSecret = root.string("secret-access-key");
+        List<DbConfig> dbs = new ArrayList<>();
+        for (YamlMap db : root.list("dbs")) {
+            dbs.add(db(db, globalKeyId, globalSecret));
+        }
+        YamlMap logging = root.map("logging");
+        Boolean stderr = logging.bool("stderr");
+        return new Config(root.string("addr"), List.copyOf(dbs), root.string("exec"), logging.string("level"),
+                logging.string("type"), stderr != null && stderr, root.raw("stream"));
+    }
+
+    private DbConfig db(YamlMap db, String globalKeyId, String globalSecret) {
+        String path = db.string("path");
+        if (path == null || path.isEmpty()) {
+            throw db.error("path", "database path required");
+        }
+        String metaPath = db.string("meta-path");
+        List<ReplicaConfig> replicas = new ArrayList<>();
+        for (YamlMap r : db.list("replicas")) {
+            replicas.add(replica(r, globalKeyId, globalSecret));
+        }
+        return new DbConfig(
+                ConfigPaths.expand(path),
+                db.string("name"),
+                metaPath == null || metaPath.isEmpty() ? null : ConfigPaths.expand(metaPath),
+                orDefault(db.duration("monitor-interval"), DbConfig.DEFAULT_MONITOR_INTERVAL),
+                orDefault(db.duration("checkpoint-interval"), DbConfig.DEFAULT_CHECKPOINT_INTERVAL),
+                orDefault(db.integer("min-checkpoint-page-count"), DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT),
+                orDefault(db.integer("max-checkpoint-page-count"), DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT),
+                List.copyOf(replicas),
+                db.raw("upstream"));
+    }
+
+    private ReplicaConfig replica(YamlMap r, String globalKeyId, String globalSecret) {
+        Boolean skipVerify = r.bool("skip-verify");
+        ReplicaConfig rc = new ReplicaConfig(
+                r.string("name"),
+                r.string("type"),
+                r.string("url"),
+                r.string("path"),
+                r.string("bucket"),
+                r.string("endpoint"),
+                r.string("region"),
+                r.bool("force-path-style"),
+                skipVerify != null && skipVerify,
+                orDefault(emptyToNull(r.string("access-key-id")), globalKeyId),
+                orDefault(emptyToNull(r.string("secret-access-key")), globalSecret),
+                orDefault(r.duration("sync-interval"), ReplicaConfig.DEFAULT_SYNC_INTERVAL),
+                orDefault(r.duration("snapshot-interval"), Duration.ZERO),
+                orDefault(r.duration("retention"), ReplicaConfig.DEFAULT_RETENTION),
+                orDefault(r.duration("retention-check-interval"), ReplicaConfig.DEFAULT_RETENTION_CHECK_INTERVAL),
+                orDefault(r.duration("validation-interval"), Duration.ZERO));
+        try {
+            ReplicaClients.validate(rc);
+        } catch (ConfigException e) {
+            throw r.error(e.key(), e.problem());
+        }
+        return rc;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "syntax error" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

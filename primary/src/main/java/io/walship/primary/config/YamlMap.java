@@ -1,0 +1,190 @@
+package io.walship.primary.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * One YAML mapping read the way Go's {@code yaml.v2} fills Litestream's structs: scalars keep their source
+ * text (so {@code 0123} stays a string, not an octal number), unknown keys are simply never asked for,
+ * {@code null}/{@code ~}/empty mean "unset", YAML 1.1 booleans ({@code yes}/{@code on}/...) are accepted,
+ * and {@code <<} merge keys apply. Errors name the key by its full path ({@code dbs[0].replicas[1].url}).
+ */
+final class YamlMap {
+    private static final Set<String> TRUE = Set.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON");
+    private static final Set<String> FALSE = Set.of("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF");
+
+    private final Map<String, Node> entries;
+    private final String path;
+
+    private YamlMap(Map<String, Node> entries, String path) {
+        this.entries = entries;
+        this.path = path;
+    }
+
+    /** The mapping at {@code node}; an absent or null node is an empty mapping. */
+    static YamlMap of(Node node, String path) {
+        if (isNull(node)) {
+            return new YamlMap(Map.of(), path);
+        }
+        if (!(node instanceof MappingNode m)) {
+            throw new ConfigException(path.isEmpty() ? null : path, "expected a mapping of keys to values");
+        }
+        return new YamlMap(flatten(m), path);
+    }
+
+    String string(String key) {
+        Node n = entries.get(key);
+        if (isNull(n)) {
+            return null;
+        }
+        if (!(n instanceof ScalarNode s)) {
+            throw error(key, "expected a single value");
+        }
+        return s.getValue();
+    }
+
+    Duration duration(String key) {
+        String v = string(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return GoDuration.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
+    Integer integer(String key) {
+        String v = string(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            // YAML 1.1 integers: underscores, 0x hex, leading-zero octal.
+            return Integer.decode(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw error(key, "invalid integer \"" + v + "\"");
+        }
+    }
+
+    Boolean bool(String key) {
+        String v = string(key);
+        if (v == null) {
+            return null;
+        }
+        if (TRUE.contains(v)) {
+            return true;
+        }
+        if (FALSE.contains(v)) {
+            return false;
+        }
+        throw error(key, "invalid boolean \"" + v + "\"");
+    }
+
+    /** The nested mapping under {@code key} (empty when unset). */
+    YamlMap map(String key) {
+        return of(entries.get(key), child(key));
+    }
+
+    /** The mappings listed under {@code key} (empty when unset). */
+    List<YamlMap> list(String key) {
+        Node n = entries.get(key);
+        if (isNull(n)) {
+            return List.of();
+        }
+        if (!(n instanceof SequenceNode seq)) {
+            throw error(key, "expected a list");
+        }
+        List<YamlMap> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            out.add(of(seq.getValue().get(i), child(key) + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    /**
+     * The block under {@code key} as plain Java values (maps, lists, scalar source text), or null when unset:
+     * for walship's own blocks, whose keys are read by the features that use them.
+     */
+    Map<String, Object> raw(String key) {
+        Node n = entries.get(key);
+        if (isNull(n)) {
+            return null;
+        }
+        if (!(n instanceof MappingNode)) {
+            throw error(key, "expected a mapping of keys to values");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) plain(n);
+        return m;
+    }
+
+    ConfigException error(String key, String problem) {
+        return new ConfigException(child(key), problem);
+    }
+
+    private String child(String key) {
+        if (key == null) {
+            return path.isEmpty() ? null : path;
+        }
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static Object plain(Node n) {
+        if (isNull(n)) {
+            return null;
+        }
+        if (n instanceof ScalarNode s) {
+            return s.getValue();
+        }
+        if (n instanceof SequenceNode seq) {
+            List<Object> out = new ArrayList<>();
+            seq.getValue().forEach(v -> out.add(plain(v)));
+            return out;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        flatten((MappingNode) n).forEach((k, v) -> out.put(k, plain(v)));
+        return out;
+    }
+
+    /** Scalar keys to value nodes; explicit keys win over {@code <<} merges, earlier merges over later ones. */
+    private static Map<String, Node> flatten(MappingNode m) {
+        Map<String, Node> explicit = new LinkedHashMap<>();
+        List<Map<String, Node>> merged = new ArrayList<>();
+        for (NodeTuple t : m.getValue()) {
+            Node k = t.getKeyNode();
+            if (k.getTag().equals(Tag.MERGE)) {
+                Node v = t.getValueNode();
+                if (v instanceof MappingNode mm) {
+                    merged.add(flatten(mm));
+                } else if (v instanceof SequenceNode seq) {
+                    seq.getValue().stream().filter(MappingNode.class::isInstance)
+                            .forEach(x -> merged.add(flatten((MappingNode) x)));
+                }
+            } else if (k instanceof ScalarNode s) {
+                explicit.put(s.getValue(), t.getValueNode());
+            }
+        }
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (int i = merged.size() - 1; i >= 0; i--) {
+            out.putAll(merged.get(i));
+        }
+        out.putAll(explicit);
+        return out;
+    }
+
+    private static boolean isNull(Node n) {
+        return n == null || n.getTag().equals(Tag.NULL);
+    }
+}
