@@ -56,13 +56,7 @@ final class ReplicaSelection {
             if (config.given()) {
                 throw UserException.usage("cannot specify a replica URL and the -config flag");
             }
-            ReplicaConfig rc = ReplicaConfig.ofUrl(target);
-            try {
-                ReplicaClients.validate(rc);
-            } catch (ConfigException e) {
-                // The URL is quoted in url problems already; other keys come from its query.
-                throw new ConfigException("url".equals(e.key()) ? e.problem() : e.getMessage());
-            }
+            ReplicaConfig rc = ReplicaClients.fromUrl(target);
             return new Resolved(List.of(new Named(ReplicaClients.displayName(rc), rc)), Instant.now());
         }
         Config cfg = config.load();
@@ -86,7 +80,7 @@ final class ReplicaSelection {
     static int forEach(Resolved resolved, PrintWriter err, Lister lister) {
         int status = 0;
         for (Named n : resolved.replicas()) {
-            try (ReplicaClient client = ReplicaClients.open(n.config(), S3Clients.FACTORY)) {
+            try (ReplicaClient client = ReplicaClients.open(n.config())) {
                 lister.list(n.name(), client);
             } catch (IOException | ConfigException | UserException e) {
                 err.println("walship: replica \"" + n.name() + "\": " + Main.describe(e));

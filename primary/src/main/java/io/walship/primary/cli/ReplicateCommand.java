@@ -1,43 +1,55 @@
 package io.walship.primary.cli;
 
 import io.walship.primary.archive.Replicator;
+import io.walship.primary.config.Config;
+import io.walship.primary.config.ConfigPaths;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
-import io.walship.primary.replica.FileReplicaClient;
-import io.walship.primary.replica.ReplicaClient;
+import io.walship.primary.replica.ReplicaClients;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code walship replicate DB_PATH REPLICA_URL...}: the primary daemon. Captures the WAL and archives it to every
- * replica until SIGTERM/SIGINT, then does a final sync and exits 0.
+ * {@code walship replicate [-config PATH] [DB_PATH REPLICA_URL...]}: the primary daemon. Captures each database's
+ * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0.
  */
-@Command(name = "replicate", description = "Capture a database's WAL and archive it to replicas (the primary daemon).")
+@Command(name = "replicate", description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
 final class ReplicateCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReplicateCommand.class);
 
-    @Parameters(index = "0", paramLabel = "DB_PATH", description = "database to replicate")
-    Path dbPath;
+    @Mixin
+    ConfigOptions config;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "REPLICA_URL", description = "file:///dir or s3://bucket/path")
-    List<String> replicaUrls = new ArrayList<>();
+    @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
+            description = "Without a config file: the database, then one or more replica URLs (file:///DIR, s3://BUCKET/PATH).")
+    List<String> args = new ArrayList<>();
 
     @Override
     public void run() {
-        List<ReplicaConfig> replicas = replicaUrls.stream().map(ReplicaConfig::ofUrl).toList();
-        for (ReplicaConfig rc : replicas) {
-            openClient(rc).close(); // validate every URL before starting anything
+        List<DbConfig> dbs = databases();
+        for (DbConfig db : dbs) {
+            db.replicas().forEach(ReplicaClients::validate);
         }
-        DbConfig db = DbConfig.of(dbPath, replicas);
-        Replicator replicator = new Replicator(ReplicateCommand::openClient);
+        Replicator replicator = new Replicator(ReplicaClients::open);
+        for (DbConfig db : dbs) {
+            try {
+                replicator.add(db);
+            } catch (NoSuchFileException e) {
+                throw new UserException(db.path() + ": database file does not exist", e);
+            } catch (IOException e) {
+                throw new UserException(Main.describe(e), e);
+            }
+            log.info("replicating {} to {}", db.path(), String.join(", ",
+                    db.replicas().stream().map(ReplicaClients::displayName).toList()));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received, walship shutting down");
@@ -49,29 +61,27 @@ final class ReplicateCommand implements Runnable {
             stopped.countDown();
         }, "walship-shutdown"));
         try {
-            replicator.add(db);
-        } catch (IOException e) {
-            throw new UserException(Main.describe(e), e);
-        }
-        log.info("replicating {} to {}", db.path(), String.join(", ", replicaUrls));
-        try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Opens a replica client for a config-less URL. */
-    static ReplicaClient openClient(ReplicaConfig rc) {
-        URI uri;
-        try {
-            uri = new URI(rc.url());
-        } catch (Exception e) {
-            throw UserException.usage("invalid replica URL '" + rc.url() + "': " + e.getMessage());
+    private List<DbConfig> databases() {
+        if (!args.isEmpty()) {
+            if (config.given()) {
+                throw UserException.usage("cannot specify a replica URL and the -config flag");
+            }
+            if (args.size() < 2) {
+                throw UserException.usage("must specify at least one replica URL for " + args.get(0));
+            }
+            List<ReplicaConfig> replicas = args.subList(1, args.size()).stream().map(ReplicaClients::fromUrl).toList();
+            return List.of(DbConfig.of(ConfigPaths.expand(args.get(0)), replicas));
         }
-        if ("file".equals(uri.getScheme()) && uri.getPath() != null && uri.getPath().startsWith("/")) {
-            return new FileReplicaClient(Path.of(uri.getPath()));
+        Config cfg = config.load();
+        if (cfg.dbs().isEmpty()) {
+            throw UserException.usage("no databases specified in configuration");
         }
-        throw UserException.usage("unsupported replica URL '" + rc.url() + "': expected file:///absolute/dir or s3://bucket/path");
+        return cfg.dbs();
     }
 }

@@ -24,7 +24,12 @@ public final class ReplicaClients {
     private ReplicaClients() {
     }
 
-    /** Opens the replica; the S3 client constructor is passed in by the caller ({@code S3ReplicaClient::new}). */
+    /** Opens the replica a config entry names. */
+    public static ReplicaClient open(ReplicaConfig rc) {
+        return open(rc, S3ReplicaClient::new, System.getenv());
+    }
+
+    /** Opens the replica with another S3 client constructor (tests count or fail requests with it). */
     public static ReplicaClient open(ReplicaConfig rc, Function<S3Settings, ReplicaClient> s3) {
         return open(rc, s3, System.getenv());
     }
@@ -35,6 +40,20 @@ public final class ReplicaClients {
             case "s3" -> s3.apply(s3Settings(rc, env));
             default -> throw unsupported(rc);
         };
+    }
+
+    /**
+     * A config-less replica from a command-line URL, checked. Problems name the URL itself, not a config key.
+     */
+    public static ReplicaConfig fromUrl(String url) {
+        ReplicaConfig rc = ReplicaConfig.ofUrl(url);
+        try {
+            validate(rc);
+        } catch (ConfigException e) {
+            // The URL is quoted in url problems already; other keys come from its query.
+            throw new ConfigException("url".equals(e.key()) ? e.problem() : e.getMessage());
+        }
+        return rc;
     }
 
     /** Checks everything {@link #open} would check, without opening anything. */
