@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         subcommands = {
             VersionCommand.class,
+            RestoreCommand.class,
         })
 public final class Main implements Runnable {
 
