@@ -13,7 +13,7 @@ public final class ProgressBarRestoreProgress implements RestoreProgress {
         bar = new ProgressBarBuilder()
                 .setTaskName("restore")
                 .setInitialMax(target.compressedSize())
-                .setUnit("MiB", 1 << 20)
+                .setUnit(target.compressedSize() >= 10L << 20 ? "MiB" : "KiB", target.compressedSize() >= 10L << 20 ? 1 << 20 : 1 << 10)
                 .setUpdateIntervalMillis(250)
                 .showSpeed()
                 .build();
