@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             GenerationsCommand.class,
             SnapshotsCommand.class,
             WalCommand.class,
+            RestoreCommand.class,
         })
 public final class Main implements Runnable {
 
