@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             SnapshotsCommand.class,
             WalCommand.class,
             RestoreCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,6 +1,11 @@
 package io.walship.primary.cli;
 
-import io.walship.primary.replica.FileReplicaClient;
+import io.walship.primary.config.Config;
+import io.walship.primary.config.ConfigPaths;
+import io.walship.primary.config.DbConfig;
+import io.walship.primary.config.ReplicaConfig;
+import io.walship.primary.replica.ReplicaClients;
+import io.walship.primary.replica.ReplicaUrl;
 import io.walship.primary.replica.ReplicaClient;
 import io.walship.primary.restore.NoMatchingBackupsException;
 import io.walship.primary.restore.ReplicaListing;
@@ -10,8 +15,6 @@ import io.walship.primary.restore.RestorePlanner;
 import io.walship.primary.restore.RestoreTarget;
 import io.walship.primary.restore.Restorer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,18 +36,14 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "restore", description = "Restore a database from a replica (Litestream v0.3-compatible).")
 final class RestoreCommand implements Runnable {
-    private static final Pattern URL = Pattern.compile("^\\w+://.*");
     private static final Pattern HEX = Pattern.compile("^[0-9a-fA-F]+$");
     /** Go's time.RFC3339 layout: seconds required, optional fraction, {@code Z} or a {@code ±hh:mm} offset. */
     private static final Pattern RFC3339 =
             Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$");
     private static final long MAX_INDEX = 0x7fffffffL;
 
-    @Option(names = {"-config", "--config"}, paramLabel = "PATH", description = "Configuration file.")
-    Path config;
-
-    @Option(names = {"-no-expand-env", "--no-expand-env"}, description = "Do not expand $VAR in the configuration file.")
-    boolean noExpandEnv;
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = {"-o", "--o"}, paramLabel = "PATH", description = "Output path (required with a replica URL; default: the database path).")
     Path output;
@@ -95,7 +95,7 @@ final class RestoreCommand implements Runnable {
             throw UserException.usage("-parallelism must be at least 1");
         }
         if (isUrl(source)) {
-            if (config != null) {
+            if (config.given()) {
                 throw UserException.usage("cannot specify a replica URL and the -config flag");
             }
             if (output == null) {
@@ -183,37 +183,23 @@ final class RestoreCommand implements Runnable {
     }
 
     private static boolean isUrl(String s) {
-        return URL.matcher(s).matches();
+        return ReplicaUrl.isUrl(s);
     }
 
-    /**
-     * The single place where the positional argument becomes replicas: configuration lookup of a database path
-     * and the other URL schemes plug in here.
-     */
+    /** The replica a URL names, or every replica of a database in the configuration file. */
     private ReplicaSource resolveSource(String source) {
-        if (!isUrl(source)) {
-            throw UserException.usage("restoring by database path needs the configuration file, not supported in this build yet;"
-                    + " pass a replica URL such as file:///path/to/replica with -o");
-        }
         Map<String, ReplicaClient> replicas = new LinkedHashMap<>();
-        ReplicaClient client = openFileUrl(source);
-        replicas.put(client.type(), client);
-        return new ReplicaSource(null, replicas);
-    }
-
-    private static ReplicaClient openFileUrl(String url) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw UserException.usage("invalid replica URL: " + url);
+        if (isUrl(source)) {
+            ReplicaConfig rc = ReplicaClients.fromUrl(source);
+            replicas.put(ReplicaClients.displayName(rc), ReplicaClients.open(rc));
+            return new ReplicaSource(null, replicas);
         }
-        if (!"file".equals(uri.getScheme())) {
-            throw UserException.usage("unsupported replica URL scheme \"" + uri.getScheme() + "\": " + url);
+        Config cfg = config.load();
+        Path path = ConfigPaths.expand(source);
+        DbConfig db = cfg.db(path).orElseThrow(() -> UserException.usage("database not found in config: " + path));
+        for (ReplicaConfig rc : db.replicas()) {
+            replicas.putIfAbsent(ReplicaClients.displayName(rc), ReplicaClients.open(rc));
         }
-        if (uri.getPath() == null || uri.getPath().isEmpty() || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
-            throw UserException.usage("file replica URL must be file:///absolute/path: " + url);
-        }
-        return new FileReplicaClient(Path.of(uri.getPath()));
+        return new ReplicaSource(db.path(), replicas);
     }
 }
