@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code walship demo [-duration D]}. The demo and its embedded S3 server live in their own module, which the
  * launcher puts on the classpath only for this command, so the daemon's jar stays small.
  */
-@Command(name = "demo", description = "One-command demo: embedded S3 on loopback, a primary under a steady writer, "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "One-command demo: embedded S3 on loopback, a primary under a steady writer, "
         + "a status line per second, and a restore checked equal at the end.")
 final class DemoCommand implements Callable<Integer> {
     private static final String DEMO_CLASS = "io.walship.demo.Demo";

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * {@code walship replicate [-config PATH] [DB_PATH REPLICA_URL...]}: the primary daemon. Captures each database's
  * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0.
  */
-@Command(name = "replicate", description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
+@Command(name = "replicate", mixinStandardHelpOptions = true, description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
 final class ReplicateCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReplicateCommand.class);
 

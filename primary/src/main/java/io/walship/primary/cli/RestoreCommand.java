@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
  * {@code walship restore}: rebuilds a database from a replica, with Litestream v0.3.13's flags and outcomes
  * (replica-format.md §8), except that usage errors exit 2.
  */
-@Command(name = "restore", description = "Restore a database from a replica (Litestream v0.3-compatible).")
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a database from a replica (Litestream v0.3-compatible).")
 final class RestoreCommand implements Runnable {
     private static final Pattern HEX = Pattern.compile("^[0-9a-fA-F]+$");
     /** Go's time.RFC3339 layout: seconds required, optional fraction, {@code Z} or a {@code ±hh:mm} offset. */
