@@ -79,6 +79,7 @@ public final class CapturedDatabase implements AutoCloseable {
     private long shadowSize;
     private WalChecksum shadowChecksum;
     private boolean pinned;
+    private byte[] copyBuffer;
     private volatile Pos position;
     private volatile long polledWalSize = -1;
     private long lastCheckpointMillis = System.currentTimeMillis();
@@ -426,7 +427,7 @@ public final class CapturedDatabase implements AutoCloseable {
             return;
         }
         WalFrameScanner scanner = new WalFrameScanner(shadowHeader);
-        byte[] buf = new byte[Math.max(frame, COPY_CHUNK / frame * frame)];
+        byte[] buf = copyBuffer(frame);
         long pos = shadowSize;
         WalChecksum seed = shadowChecksum;
         long committedEnd = shadowSize;
@@ -457,6 +458,15 @@ public final class CapturedDatabase implements AutoCloseable {
             shadowChecksum = committedSum;
             publish();
         }
+    }
+
+    /** Reused across syncs: a commit-per-millisecond workload would otherwise allocate a megabyte each time. */
+    private byte[] copyBuffer(int frameSize) {
+        int size = Math.max(frameSize, COPY_CHUNK / frameSize * frameSize);
+        if (copyBuffer == null || copyBuffer.length != size) {
+            copyBuffer = new byte[size];
+        }
+        return copyBuffer;
     }
 
     private void checkpointLocked(CheckpointMode mode) throws IOException {
