@@ -59,7 +59,9 @@ class GenerationIT {
             Ledger ledger = new Ledger(app.connection(), SEED);
             ledger.createSchema();
             try (RunningProcess walship = WalshipProcess.replicate(db, replica)) {
-                try (AppWriter writer = new AppWriter("ledger-writer", 0, ledger::commitNext)) {
+                // A 1 ms breather between transactions: a writer that never lets go of SQLite's write lock starves
+                // walship's checkpoints (they need it for the 1 s busy timeout), and this test is about restarts.
+                try (AppWriter writer = new AppWriter("ledger-writer", 1, ledger::commitNext)) {
                     Thread.sleep(8000);
                     writer.stop();
                 }
