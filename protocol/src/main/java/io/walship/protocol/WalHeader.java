@@ -80,12 +80,14 @@ public record WalHeader(int magic, int version, int pageSize, int checkpointSeq,
     }
 
     /**
-     * True if this header is what SQLite writes when it restarts the WAL that {@code previous} began: checkpoint
-     * sequence + 1 and salt-1 + 1 (salt-2 is random). Exactly one restart happened between the two.
+     * True if this header is what SQLite writes when it restarts the WAL that {@code previous} began: salt-1 + 1
+     * (salt-2 is random). Exactly one restart happened between the two. The checkpoint sequence is not compared:
+     * SQLite writes the restarting connection's private counter there, which only counts that connection's own
+     * restarts (a connection that opened an already recovered WAL starts at 0), so it is previous + 1 only when
+     * one connection does every restart.
      */
     public boolean isRestartOf(WalHeader previous) {
-        return checkpointSeq == previous.checkpointSeq + 1 && salt1 == previous.salt1 + 1
-                && pageSize == previous.pageSize && magic == previous.magic;
+        return salt1 == previous.salt1 + 1 && pageSize == previous.pageSize && magic == previous.magic;
     }
 
     public byte[] toBytes() {

@@ -105,5 +105,8 @@ class WalFormatTest {
         assertThat(WalHeader.create(false, 512, 1, h.salt1() + 1, 7).isRestartOf(h)).isTrue();
         assertThat(WalHeader.create(false, 512, 2, h.salt1() + 2, 7).isRestartOf(h)).isFalse();
         assertThat(WalHeader.create(false, 1024, 1, h.salt1() + 1, 7).isRestartOf(h)).isFalse();
+        // Another connection restarted the WAL: its own checkpoint counter, the shared salt-1 + 1.
+        assertThat(WalHeader.create(false, 512, 1, h.salt1() + 1, 7)
+                .isRestartOf(WalHeader.create(false, 512, 5, h.salt1(), 9))).isTrue();
     }
 }

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * frame checkpointed into the database; a checkpoint cannot pass a reader's snapshot. We keep a read transaction
  * (the "pin") open at all times, and we only ever (re)take it while holding SQLite's write lock with the shadow
  * already holding every committed frame. From then on at most one restart can happen before our next
- * checkpoint, and only after everything in the old WAL was copied; it shows as a header with checkpoint
- * sequence and salt-1 each one higher. Any other change to the WAL header means someone else broke continuity,
+ * checkpoint, and only after everything in the old WAL was copied; it shows as a header with salt-1 one
+ * higher (the checkpoint sequence is the restarting connection's own counter, see WalHeader#isRestartOf). Any other change to the WAL header means someone else broke continuity,
  * and we start a new generation rather than ship a wrong database.
  *
  * <p>Connections: {@code conn} runs checkpoints and our bookkeeping writes, {@code readConn} holds the pin,

@@ -51,8 +51,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("walship: " + ex.getMessage());
-            err.println("Run 'walship " + commandPath(ex.getCommandLine()) + "-h' for usage.");
+            // One line, as interface.md promises for every error; the usage hint rides along.
+            err.println("walship: " + ex.getMessage() + " (see 'walship " + commandPath(ex.getCommandLine()) + "-h')");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {

@@ -50,15 +50,18 @@ final class ReplicateCommand implements Runnable {
             log.info("replicating {} to {}", db.path(), String.join(", ",
                     db.replicas().stream().map(ReplicaClients::displayName).toList()));
         }
+        // Registered only once running: a failed start must exit 1 without a shutdown log.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received, walship shutting down");
-            replicator.syncAll();
+            boolean synced = replicator.syncAll();
             // SQLite connections stay open: closing the last one would checkpoint and delete the WAL,
             // forcing a new generation at the next start. The process exit releases them without that.
             replicator.stop();
             log.info("walship shut down");
             stopped.countDown();
+            // A JVM ended by a signal exits 128+signal (143); the contract is a clean exit 0 after the final sync.
+            Runtime.getRuntime().halt(synced ? 0 : 1);
         }, "walship-shutdown"));
         try {
             stopped.await();

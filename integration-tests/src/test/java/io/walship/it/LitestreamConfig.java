@@ -1,0 +1,39 @@
+package io.walship.it;
+
+import java.nio.file.Path;
+
+/** litestream.yml texts for one database and one replica, as the interop tests need them. */
+final class LitestreamConfig {
+    private LitestreamConfig() {
+    }
+
+    /** A directory replica. */
+    static String file(Path db, Path replicaDir) {
+        return """
+                dbs:
+                  - path: %s
+                    replicas:
+                      - type: file
+                        path: %s
+                        sync-interval: 100ms
+                """.formatted(db, replicaDir);
+    }
+
+    /** An S3 replica on a loopback endpoint (S3Proxy), path-style, with static keys. */
+    static String s3(Path db, String endpoint, String bucket, String prefix, String accessKey, String secretKey) {
+        return """
+                dbs:
+                  - path: %s
+                    replicas:
+                      - type: s3
+                        endpoint: %s
+                        bucket: %s
+                        path: %s
+                        region: us-east-1
+                        force-path-style: true
+                        access-key-id: %s
+                        secret-access-key: %s
+                        sync-interval: 100ms
+                """.formatted(db, endpoint, bucket, prefix, accessKey, secretKey);
+    }
+}

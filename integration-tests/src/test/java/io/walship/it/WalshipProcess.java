@@ -1,0 +1,52 @@
+package io.walship.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the built CLI through the committed launcher {@code bin/walship}, as a user would, in its own OS
+ * process. The launcher {@code exec}s the JVM, so SIGTERM and SIGKILL reach walship itself.
+ */
+final class WalshipProcess {
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private WalshipProcess() {
+    }
+
+    static Path launcher() {
+        Path root = RepoRoot.get();
+        if (!Files.isRegularFile(root.resolve("primary/target/walship.jar"))) {
+            fail("primary/target/walship.jar is missing: run ./mvnw -DskipTests package (./mvnw verify builds it first)");
+        }
+        return root.resolve("bin/walship");
+    }
+
+    static RunningProcess start(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher().toString());
+        cmd.addAll(List.of(args));
+        // Serial GC: two shared cores, many daemons come and go in the kill -9 test.
+        return RunningProcess.start(cmd, Map.of("WALSHIP_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC"), null);
+    }
+
+    static ProcessResult run(String... args) {
+        return start(args).await(TIMEOUT);
+    }
+
+    /** {@code walship replicate DB URL}; returns once it is capturing and archiving. */
+    static RunningProcess replicate(Path db, String replicaUrl) {
+        RunningProcess p = start("replicate", db.toString(), replicaUrl);
+        p.awaitLine(l -> l.contains("msg=\"replicating "), TIMEOUT);
+        return p;
+    }
+
+    static String fileUrl(Path dir) {
+        return "file://" + dir.toAbsolutePath();
+    }
+}
