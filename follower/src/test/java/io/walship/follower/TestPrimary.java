@@ -94,6 +94,10 @@ final class TestPrimary implements AutoCloseable {
         return new Pos(generation, index, offset);
     }
 
+    Pos at(long walIndex, long offset) {
+        return new Pos(generation, walIndex, offset);
+    }
+
     long index() {
         return index;
     }
