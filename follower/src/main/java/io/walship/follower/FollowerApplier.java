@@ -177,7 +177,7 @@ public final class FollowerApplier implements AutoCloseable {
             Pos pendingStart = state.pendingStart();
             Pos pendingEnd = state.pending();
             resumePending();
-            if (start.equals(pendingStart) && end.equals(pendingEnd)) {
+            if (start.equals(pendingStart) && end.equals(pendingEnd) && end.equals(state.applied())) {
                 return;
             }
         }

@@ -197,6 +197,38 @@ class ContinuityTest {
         resyncFromSnapshot();
     }
 
+    @Test
+    void aDatabaseWithoutJournalIsUnknownAndNeedsASnapshot() throws Exception {
+        a.close();
+        Files.delete(PositionFile.metaDirectory(db).resolve("follower.journal"));
+        a = FollowerApplier.open(db);
+        assertThat(a.needsSnapshot()).isTrue();
+        assertThat(a.position()).isEmpty();
+        assertThat(PositionFile.of(db).read()).isEmpty();
+        resyncFromSnapshot();
+    }
+
+    @Test
+    void aLostSpoolOfACrashedRangeAsksForASnapshotAtOrAfterIt() throws Exception {
+        long[] se = new long[2];
+        byte[] r = nextRange(se);
+        boolean[] crash = {true};
+        a.close();
+        a = FollowerApplier.open(db, ApplierSettings.defaults().withSteps(step -> {
+            if (crash[0] && step == ApplyStep.PENDING_PERSISTED) {
+                crash[0] = false;
+                throw new IllegalStateException("crash");
+            }
+        }));
+        assertThatThrownBy(() -> a.applyWal(p.pos(se[0]), p.pos(se[1]), r)).hasMessage("crash");
+        a.close();
+        Files.write(PositionFile.metaDirectory(db).resolve("pending.spool"), new byte[] {1, 2, 3});
+        a = FollowerApplier.open(db);
+        assertThat(a.needsSnapshot()).isTrue();
+        assertThatThrownBy(() -> a.applyWal(p.pos(se[0]), p.pos(se[1]), r)).isInstanceOf(ContinuityException.class);
+        resyncFromSnapshot();
+    }
+
     private void resyncFromSnapshot() throws Exception {
         p.discardUnfed();
         p.checkpointRestart();
