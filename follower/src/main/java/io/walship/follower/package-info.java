@@ -1,5 +1,9 @@
 /**
- * The read-only follower: stream client, crash-safe apply into a live WAL, and the public position file.
- * Built under the streaming issue; this module exists now so the module graph is fixed from the start.
+ * The read-only follower's apply engine (follower-apply.md): {@link io.walship.follower.FollowerApplier} appends
+ * the primary's transactions to the live {@code -wal} with the follower's own salts and checksum chain under
+ * {@code BEGIN IMMEDIATE}, invalidates the {@code -shm} header (bytes 60 and 12 only), lets SQLite recover, verifies,
+ * and only then records the position in its private journal and in the public
+ * {@link io.walship.follower.PositionFile}. Every batch is spooled before it is recorded as pending, so a crash at
+ * any instant is resumed by re-applying exactly that range.
  */
 package io.walship.follower;
