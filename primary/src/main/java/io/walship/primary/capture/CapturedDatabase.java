@@ -24,7 +24,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,6 +65,8 @@ public final class CapturedDatabase implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger snapshotsRunning = new AtomicInteger();
+    /** Lowest index each outside reader (a follower stream) still reads; guarded by itself for deletions. */
+    private final Map<Object, Long> shadowReaders = new ConcurrentHashMap<>();
 
     private Connection conn;
     private Connection readConn;
@@ -122,6 +126,10 @@ public final class CapturedDatabase implements AutoCloseable {
     /** Called after each change of {@link #position()}; must be cheap (it runs on the capture thread). */
     public void addListener(Runnable listener) {
         listeners.add(listener);
+    }
+
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
     }
 
     private void start() throws IOException {
@@ -586,9 +594,32 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
-    /** Drops local shadow WALs below {@code idx} of the current generation: nobody needs them any more. */
+    /**
+     * Drops local shadow WALs below {@code idx} of the current generation (the archive no longer needs them),
+     * keeping those an outside reader still holds with {@link #holdShadowFrom}.
+     */
     public void retainShadowFrom(long idx) throws IOException {
-        store.deleteBefore(position.generation(), Math.min(idx, position.index()));
+        synchronized (shadowReaders) {
+            long keep = Math.min(idx, position.index());
+            for (long held : shadowReaders.values()) {
+                keep = Math.min(keep, held);
+            }
+            store.deleteBefore(position.generation(), keep);
+        }
+    }
+
+    /**
+     * Keeps shadow WALs from {@code idx} on for {@code reader} until it moves on or calls {@link #releaseShadow}.
+     * A file already deleted stays deleted: check {@link #shadowLength} after holding it.
+     */
+    public void holdShadowFrom(Object reader, long idx) {
+        synchronized (shadowReaders) {
+            shadowReaders.put(reader, idx);
+        }
+    }
+
+    public void releaseShadow(Object reader) {
+        shadowReaders.remove(reader);
     }
 
     private void publish() {
