@@ -105,10 +105,9 @@ final class FollowerSession {
         wake();
     }
 
-    /** The connection is gone; the pump lets go of what it held. */
+    /** The connection is gone; the pump then lets go of what the stream held. */
     void close() {
         if (closed.compareAndSet(false, true)) {
-            onClose.run();
             wake();
         }
     }
@@ -169,8 +168,11 @@ final class FollowerSession {
         ticker = channel.eventLoop().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
-    /** On the pump, once the connection is gone. */
-    private void release() {
+    /**
+     * Lets go of the shadow WALs, listener and staged snapshot, once the connection is gone: on the pump, or by
+     * the server after its executors stopped.
+     */
+    void release() {
         if (ticker != null) {
             ticker.cancel(false);
         }
@@ -179,6 +181,11 @@ final class FollowerSession {
             metrics.followerGone();
         }
         producer.release();
+        onClose.run();
+    }
+
+    Channel channel() {
+        return channel;
     }
 
     private void pump() {

@@ -70,7 +70,8 @@ final class RecordProducer {
             resumed = d.resume();
             enter(d.resume(), null);
         } else {
-            needSnapshot(d.reason(), d.detail());
+            reason = d.reason();
+            detail = d.detail();
         }
         db.addListener(wake);
         return null;

@@ -148,8 +148,8 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, sends every follower an end record (shutdown), waits briefly for them to go, then stops.
-     * Executors are shut down, never interrupted: interrupting a thread that reads the database file would close
+     * Stops accepting, sends every follower an end record (shutdown), waits briefly for them to go, then stops:
+     * pumps and snapshot staging before the event loops they write to. Executors are shut down, never interrupted: interrupting a thread that reads the database file would close
      * the capture's file channel.
      */
     @Override
@@ -164,8 +164,9 @@ public final class StreamServer implements AutoCloseable {
         while (!sessions.isEmpty() && System.currentTimeMillis() < deadline) {
             sleep(10);
         }
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        for (FollowerSession s : sessions) {
+            s.channel().close();
+        }
         io.shutdown();
         snapshots.shutdown();
         try {
@@ -174,6 +175,11 @@ public final class StreamServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (FollowerSession s : sessions) {
+            s.release();
+        }
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static ThreadFactory threads(String prefix) {
