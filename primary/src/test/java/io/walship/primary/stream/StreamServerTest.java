@@ -15,6 +15,10 @@ import io.walship.protocol.stream.proto.StreamRecord.KindCase;
 import io.walship.protocol.stream.proto.WalSegment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -254,6 +258,27 @@ class StreamServerTest {
     }
 
     @Test
+    void shadowWalsHeldForAStreamSurviveArchiveRetention() throws Exception {
+        Object stream = new Object();
+        Pos old = commit(5, 100);
+        db.holdShadowFrom(stream, old.index());
+        db.checkpoint(CheckpointMode.PASSIVE);
+        Pos now = commit(1, 100);
+        db.retainShadowFrom(now.index());
+        assertThat(db.shadowLength(old.generation(), old.index())).isEqualTo(old.offset());
+
+        db.holdShadowFrom(stream, now.index());
+        db.retainShadowFrom(now.index());
+        assertThat(db.shadowLength(old.generation(), old.index())).isEqualTo(-1);
+
+        db.checkpoint(CheckpointMode.PASSIVE);
+        commit(1, 100);
+        db.releaseShadow(stream);
+        db.retainShadowFrom(db.position().index());
+        assertThat(db.shadowLength(now.generation(), now.index())).isEqualTo(-1);
+    }
+
+    @Test
     void positionsTheServerCannotHonourAreRefusedWithOneLine() throws Exception {
         start();
         Pos p = commit(3, 100);
@@ -317,6 +342,41 @@ class StreamServerTest {
             assertThat(partial).isGreaterThan(0);
             assertThat(at).isEqualTo(to);
             assertThat(got.toByteArray()).isEqualTo(shadow(to.generation(), to.index(), from.offset(), to.offset()));
+        }
+    }
+
+    @Test
+    void aStalledFollowerCostsABoundedQueueDoesNotHoldUpOthersAndIsDisconnected() throws Exception {
+        int payload = StreamServerOptions.MIN_PAYLOAD_BYTES;
+        int queue = 256 * 1024;
+        start(StreamServerOptions.defaults().withLimits(payload, queue).withCompression(false)
+                .withTimers(Duration.ofMillis(100), Duration.ofSeconds(3)));
+        for (int i = 0; i < 16; i++) {
+            commit(1000, 1000);
+        }
+        Pos p = db.position();
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            OutputStream out = stalled.getOutputStream();
+            out.write("GET /stream/app.db HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // never read: the socket buffers fill, then the server's queue for this follower reaches its limit
+            await().until(() -> server.sessions().size() == 1 && server.sessions().get(0).queuedBytes() >= queue);
+            FollowerSession slow = server.sessions().get(0);
+
+            try (TestFollower other = TestFollower.connect(server.port(), "app.db", p)) {
+                other.next();
+                Pos live = commit(5, 100);
+                WalSegment s = other.nextData().record().getWalSegment();
+                assertThat(pos(s, false)).isEqualTo(p);
+                assertThat(pos(s, true)).isEqualTo(live);
+            }
+            long bound = queue + payload + 8192;
+            assertThat(slow.peakQueuedBytes()).isGreaterThanOrEqualTo(queue).isLessThanOrEqualTo(bound);
+            await().until(() -> server.metrics().stalledDisconnects() == 1);
+            assertThat(slow.peakQueuedBytes()).isLessThanOrEqualTo(bound);
+            await().until(() -> server.sessions().isEmpty());
         }
     }
 
