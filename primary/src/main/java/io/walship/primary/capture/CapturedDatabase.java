@@ -65,8 +65,8 @@ public final class CapturedDatabase implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger snapshotsRunning = new AtomicInteger();
-    /** Lowest index each outside reader (a follower stream) still reads; guarded by itself for deletions. */
-    private final Map<Object, Long> shadowReaders = new ConcurrentHashMap<>();
+    /** Where each outside reader (a follower stream) still reads: (generation, lowest index); locked for deletions. */
+    private final Map<Object, Pos> shadowReaders = new ConcurrentHashMap<>();
 
     private Connection conn;
     private Connection readConn;
@@ -600,21 +600,24 @@ public final class CapturedDatabase implements AutoCloseable {
      */
     public void retainShadowFrom(long idx) throws IOException {
         synchronized (shadowReaders) {
-            long keep = Math.min(idx, position.index());
-            for (long held : shadowReaders.values()) {
-                keep = Math.min(keep, held);
+            Pos p = position;
+            long keep = Math.min(idx, p.index());
+            for (Pos held : shadowReaders.values()) {
+                if (held.generation().equals(p.generation())) {
+                    keep = Math.min(keep, held.index());
+                }
             }
-            store.deleteBefore(position.generation(), keep);
+            store.deleteBefore(p.generation(), keep);
         }
     }
 
     /**
-     * Keeps shadow WALs from {@code idx} on for {@code reader} until it moves on or calls {@link #releaseShadow}.
-     * A file already deleted stays deleted: check {@link #shadowLength} after holding it.
+     * Keeps shadow WALs of {@code gen} from {@code idx} on for {@code reader} until it moves on or calls
+     * {@link #releaseShadow}. A file already deleted stays deleted: check {@link #shadowLength} after holding it.
      */
-    public void holdShadowFrom(Object reader, long idx) {
+    public void holdShadowFrom(Object reader, String gen, long idx) {
         synchronized (shadowReaders) {
-            shadowReaders.put(reader, idx);
+            shadowReaders.put(reader, new Pos(gen, idx, 0));
         }
     }
 

@@ -185,7 +185,7 @@ final class RecordProducer {
 
     /** Moves the cursor into an index, keeping its shadow WAL (and later ones) on disk while we read them. */
     private void enter(Pos at, Pos previousEnd) throws IOException {
-        db.holdShadowFrom(this, at.index());
+        db.holdShadowFrom(this, at.generation(), at.index());
         cursor = at;
         previous = previousEnd;
         frameSize = WalSegmentReader.frameSize(db, at.generation(), at.index());
@@ -207,7 +207,8 @@ final class RecordProducer {
     /** Stages a snapshot on the snapshot executor; the WAL index it needs is held before it starts. */
     private void stage() {
         CapturedDatabase source = db;
-        source.holdShadowFrom(this, source.position().index());
+        Pos now = source.position();
+        source.holdShadowFrom(this, now.generation(), now.index());
         try {
             snapshotExecutor.execute(() -> {
                 try {

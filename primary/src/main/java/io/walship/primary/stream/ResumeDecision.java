@@ -32,7 +32,7 @@ record ResumeDecision(Pos resume, SnapshotReason reason, String detail, String r
         if (requested.compareTo(cur) > 0) {
             return reject("position " + requested + " is ahead of the primary's position " + cur);
         }
-        db.holdShadowFrom(holder, requested.index());
+        db.holdShadowFrom(holder, requested.generation(), requested.index());
         long len = db.shadowLength(requested.generation(), requested.index());
         if (len < 0) {
             return snapshot(SnapshotReason.SNAPSHOT_REASON_POSITION_PRUNED, "index " + requested.index()

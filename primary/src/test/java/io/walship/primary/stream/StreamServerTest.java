@@ -261,13 +261,13 @@ class StreamServerTest {
     void shadowWalsHeldForAStreamSurviveArchiveRetention() throws Exception {
         Object stream = new Object();
         Pos old = commit(5, 100);
-        db.holdShadowFrom(stream, old.index());
+        db.holdShadowFrom(stream, old.generation(), old.index());
         db.checkpoint(CheckpointMode.PASSIVE);
         Pos now = commit(1, 100);
         db.retainShadowFrom(now.index());
         assertThat(db.shadowLength(old.generation(), old.index())).isEqualTo(old.offset());
 
-        db.holdShadowFrom(stream, now.index());
+        db.holdShadowFrom(stream, now.generation(), now.index());
         db.retainShadowFrom(now.index());
         assertThat(db.shadowLength(old.generation(), old.index())).isEqualTo(-1);
 
