@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FollowerSession {
     private static final Logger log = LoggerFactory.getLogger(FollowerSession.class);
+    /** Records per pump run before yielding the thread to other followers (the run is requeued). */
+    private static final int RECORDS_PER_RUN = 32;
 
     private final Channel channel;
     private final String name;
@@ -41,7 +44,7 @@ final class FollowerSession {
     private final StreamServerOptions options;
     private final Executor io;
     private final StreamMetrics metrics;
-    private final Runnable onClose;
+    private final Consumer<FollowerSession> onRelease;
 
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -59,14 +62,15 @@ final class FollowerSession {
     private volatile ScheduledFuture<?> ticker;
 
     FollowerSession(Channel channel, String name, Pos requested, RecordProducerFactory producers,
-                    StreamServerOptions options, Executor io, StreamMetrics metrics, Runnable onClose) {
+                    StreamServerOptions options, Executor io, StreamMetrics metrics,
+                    Consumer<FollowerSession> onRelease) {
         this.channel = channel;
         this.name = name;
         this.requested = requested;
         this.options = options;
         this.io = io;
         this.metrics = metrics;
-        this.onClose = onClose;
+        this.onRelease = onRelease;
         this.producer = producers.create(this::wake);
     }
 
@@ -181,7 +185,7 @@ final class FollowerSession {
             metrics.followerGone();
         }
         producer.release();
-        onClose.run();
+        onRelease.accept(this);
     }
 
     Channel channel() {
@@ -189,7 +193,7 @@ final class FollowerSession {
     }
 
     private void pump() {
-        while (true) {
+        for (int sent = 0; ; sent++) {
             if (closed.get()) {
                 release();
                 return;
@@ -199,6 +203,10 @@ final class FollowerSession {
             }
             if (shutdownRequested) {
                 finish(StreamRecords.end(EndCode.END_CODE_SHUTDOWN, "the primary is shutting down"));
+                return;
+            }
+            if (sent == RECORDS_PER_RUN) {
+                dirty = true;
                 return;
             }
             if (!canWrite()) {
@@ -233,8 +241,13 @@ final class FollowerSession {
     private void send(StreamRecord r) {
         byte[] bytes = StreamRecordEncoder.encode(r);
         int n = bytes.length;
-        peakQueuedBytes.accumulateAndGet(queuedBytes.addAndGet(n), Math::max);
+        long queued = queuedBytes.addAndGet(n);
+        peakQueuedBytes.accumulateAndGet(queued, Math::max);
         lastWriteNanos = System.nanoTime();
+        if (queued == n) {
+            // the stall clock runs only while something is queued
+            lastProgressNanos = lastWriteNanos;
+        }
         var written = channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
         recordsQueued = true;
         written.addListener(f -> {

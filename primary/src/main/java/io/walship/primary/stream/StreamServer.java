@@ -138,11 +138,9 @@ public final class StreamServer implements AutoCloseable {
     }
 
     FollowerSession newSession(Channel channel, String name, CapturedDatabase db, Pos requested) {
-        FollowerSession[] self = new FollowerSession[1];
         FollowerSession s = new FollowerSession(channel, name, requested,
                 wake -> new RecordProducer(name, db, sources, options, snapshots, wake, metrics),
-                options, io, metrics, () -> sessions.remove(self[0]));
-        self[0] = s;
+                options, io, metrics, sessions::remove);
         sessions.add(s);
         return s;
     }
