@@ -29,7 +29,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -254,6 +258,91 @@ class StreamServerTest {
             f.next();
             assertThat(f.nextData().record().getResnapshot().getReason())
                     .isEqualTo(SnapshotReason.SNAPSHOT_REASON_POSITION_PRUNED);
+        }
+    }
+
+    @Test
+    void followersUnderWriteLoadAndCheckpointsGetAContiguousByteExactStream() throws Exception {
+        start(StreamServerOptions.defaults().withLimits(StreamServerOptions.MIN_PAYLOAD_BYTES, 512 * 1024)
+                .withTimers(Duration.ofMillis(50), Duration.ofSeconds(30)));
+        commit(10, 500);
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<Integer> fromScratch = pool.submit(() -> follow(null, Integer.MAX_VALUE, done));
+            for (int i = 0; i < 60; i++) {
+                commit(1 + i % 7, 300 + 50 * (i % 5));
+                if (i % 20 == 19) {
+                    db.checkpoint(CheckpointMode.PASSIVE);
+                }
+            }
+            Pos mid = db.position();
+            Future<Integer> fromMid = pool.submit(() -> follow(mid, Integer.MAX_VALUE, done));
+            Future<Integer> reconnecting = pool.submit(() -> follow(mid, 3, done));
+            for (int i = 0; i < 60; i++) {
+                commit(1 + i % 5, 2000);
+                if (i % 25 == 24) {
+                    db.checkpoint(CheckpointMode.PASSIVE);
+                }
+            }
+            done.set(true);
+            assertThat(fromScratch.get()).isPositive();
+            assertThat(fromMid.get()).isPositive();
+            assertThat(reconnecting.get()).isPositive();
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Follows from {@code from} like a follower would, checking continuity and every WAL byte against the primary's
+     * shadow WAL, reconnecting at its own position every {@code segmentsPerConnection} segments, until the writer is
+     * done and the primary's position is reached. Returns the segments checked.
+     */
+    private int follow(Pos from, int segmentsPerConnection, AtomicBoolean done)
+            throws Exception {
+        Pos at = from;
+        Pos snapshotAt = null;
+        int checked = 0;
+        while (true) {
+            try (TestFollower f = TestFollower.connect(server.port(), "app.db", at)) {
+                int here = 0;
+                for (DecodedRecord r; (r = f.next()) != null; ) {
+                    switch (r.kind()) {
+                        case HELLO -> {
+                            if (r.record().getHello().hasResumePosition()) {
+                                assertThat(StreamPositions.fromProto(r.record().getHello().getResumePosition()))
+                                        .isEqualTo(at);
+                            }
+                        }
+                        case SNAPSHOT_BEGIN -> snapshotAt = StreamPositions.fromProto(
+                                r.record().getSnapshotBegin().getPosition());
+                        case SNAPSHOT_END -> at = snapshotAt;
+                        case WAL_SEGMENT -> {
+                            WalSegment s = r.record().getWalSegment();
+                            Pos start = pos(s, false);
+                            Pos end = pos(s, true);
+                            boolean continues = start.equals(at)
+                                    || s.hasPrevious() && StreamPositions.fromProto(s.getPrevious()).equals(at);
+                            assertThat(continues).as("segment %s..%s after %s", start, end, at).isTrue();
+                            assertThat(r.payload()).isEqualTo(shadow(start.generation(), start.index(), start.offset(),
+                                    end.offset()));
+                            at = end;
+                            checked++;
+                            here++;
+                        }
+                        default -> { }
+                    }
+                    if (done.get() && at != null && at.equals(db.position())) {
+                        return checked;
+                    }
+                    boolean partial = r.kind() == KindCase.WAL_SEGMENT && r.record().getWalSegment().getPartial();
+                    if (here >= segmentsPerConnection && !partial) {
+                        break;
+                    }
+                }
+            }
         }
     }
 
