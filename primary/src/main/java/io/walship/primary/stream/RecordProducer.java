@@ -10,6 +10,7 @@ import io.walship.protocol.stream.proto.StreamRecord;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RecordProducer {
     private static final Logger log = LoggerFactory.getLogger(RecordProducer.class);
+
+    private static final long REMOVAL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private enum Phase { HELLO, ANNOUNCE, STAGING, SNAPSHOT, WAL, ENDED }
 
@@ -48,6 +51,7 @@ final class RecordProducer {
     /** Final position of the previous index when the cursor just moved to a new one, else null. */
     private Pos previous;
     private int frameSize;
+    private long missingSince;
 
     RecordProducer(String name, CapturedDatabase db, StreamSources sources, StreamServerOptions options,
                    Executor snapshotExecutor, Runnable wake, StreamMetrics metrics) {
@@ -139,9 +143,18 @@ final class RecordProducer {
     private StreamRecord nextWal() throws IOException {
         CapturedDatabase current = sources.find(name);
         if (current == null) {
+            // a replaced database is missing for a moment while it is reopened; a removed one stays missing
+            long now = System.nanoTime();
+            if (missingSince == 0) {
+                missingSince = now;
+            }
+            if (now - missingSince < REMOVAL_GRACE_NANOS) {
+                return null;
+            }
             phase = Phase.ENDED;
             return StreamRecords.end(EndCode.END_CODE_DATABASE_REMOVED, "database " + name + " is no longer served");
         }
+        missingSince = 0;
         if (current != db) {
             switchTo(current);
             needSnapshot(SnapshotReason.SNAPSHOT_REASON_NEW_GENERATION, "the database file was replaced; now generation "
