@@ -5,6 +5,7 @@ import io.walship.primary.capture.DatabaseReplacedException;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
 import io.walship.primary.replica.ReplicaClient;
+import io.walship.primary.stream.StreamSources;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The archiving daemon for a set of databases: one capture loop polls every database's WAL every few
  * milliseconds, and a small shared scheduler runs each replica's sync, snapshot and retention timers.
  */
-public final class Replicator implements AutoCloseable {
+public final class Replicator implements AutoCloseable, StreamSources {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
     static final long CAPTURE_POLL_MILLIS = 2;
 
@@ -78,6 +79,17 @@ public final class Replicator implements AutoCloseable {
 
     public List<Entry> entries() {
         return List.copyOf(entries);
+    }
+
+    /** The database followers know as {@code name}; after a replacement, the newly captured one. */
+    @Override
+    public CapturedDatabase find(String name) {
+        for (Entry e : entries) {
+            if (e.db().config().effectiveName().equals(name)) {
+                return e.db();
+            }
+        }
+        return null;
     }
 
     private void schedule(Entry entry, ReplicaWorker w) {

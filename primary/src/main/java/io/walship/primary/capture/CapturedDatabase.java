@@ -24,7 +24,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,6 +65,8 @@ public final class CapturedDatabase implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger snapshotsRunning = new AtomicInteger();
+    /** Where each outside reader (a follower stream) still reads: (generation, lowest index); locked for deletions. */
+    private final Map<Object, Pos> shadowReaders = new ConcurrentHashMap<>();
 
     private Connection conn;
     private Connection readConn;
@@ -123,6 +127,10 @@ public final class CapturedDatabase implements AutoCloseable {
     /** Called after each change of {@link #position()}; must be cheap (it runs on the capture thread). */
     public void addListener(Runnable listener) {
         listeners.add(listener);
+    }
+
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
     }
 
     private void start() throws IOException {
@@ -596,9 +604,35 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
-    /** Drops local shadow WALs below {@code idx} of the current generation: nobody needs them any more. */
+    /**
+     * Drops local shadow WALs below {@code idx} of the current generation (the archive no longer needs them),
+     * keeping those an outside reader still holds with {@link #holdShadowFrom}.
+     */
     public void retainShadowFrom(long idx) throws IOException {
-        store.deleteBefore(position.generation(), Math.min(idx, position.index()));
+        synchronized (shadowReaders) {
+            Pos p = position;
+            long keep = Math.min(idx, p.index());
+            for (Pos held : shadowReaders.values()) {
+                if (held.generation().equals(p.generation())) {
+                    keep = Math.min(keep, held.index());
+                }
+            }
+            store.deleteBefore(p.generation(), keep);
+        }
+    }
+
+    /**
+     * Keeps shadow WALs of {@code gen} from {@code idx} on for {@code reader} until it moves on or calls
+     * {@link #releaseShadow}. A file already deleted stays deleted: check {@link #shadowLength} after holding it.
+     */
+    public void holdShadowFrom(Object reader, String gen, long idx) {
+        synchronized (shadowReaders) {
+            shadowReaders.put(reader, new Pos(gen, idx, 0));
+        }
+    }
+
+    public void releaseShadow(Object reader) {
+        shadowReaders.remove(reader);
     }
 
     private void publish() {

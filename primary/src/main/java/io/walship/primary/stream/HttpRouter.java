@@ -1,0 +1,106 @@
+package io.walship.primary.stream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.walship.primary.capture.CapturedDatabase;
+import io.walship.protocol.Pos;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one HTTP request on the event loop: {@code /healthz}, {@code /metrics}, {@code /pos/NAME}, or hands the
+ * connection to a follower session for {@code /stream/NAME?pos=POS}. Only cheap work happens here (a map lookup,
+ * a volatile read, parsing); everything that touches files runs in the session's pump.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final String STREAM = "/stream/";
+    private static final String POS = "/pos/";
+
+    private final StreamServer server;
+
+    HttpRouter(StreamServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!req.decoderResult().isSuccess()) {
+            Responses.text(ctx.channel(), HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        if (!req.method().equals(HttpMethod.GET)) {
+            Responses.text(ctx.channel(), HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is supported", keepAlive);
+            return;
+        }
+        if (path.equals("/healthz")) {
+            Responses.text(ctx.channel(), HttpResponseStatus.OK, "ok", keepAlive);
+            return;
+        }
+        if (!server.auth().allows(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            Responses.text(ctx.channel(), HttpResponseStatus.UNAUTHORIZED,
+                    "unauthorized: send Authorization: Bearer <token>", keepAlive);
+            return;
+        }
+        if (path.equals("/metrics")) {
+            Responses.text(ctx.channel(), HttpResponseStatus.OK, server.metricsText(), keepAlive,
+                    "text/plain; version=0.0.4; charset=utf-8");
+        } else if (path.startsWith(POS)) {
+            CapturedDatabase db = lookup(ctx, path.substring(POS.length()), keepAlive);
+            if (db != null) {
+                Responses.text(ctx.channel(), HttpResponseStatus.OK, db.position().toString(), keepAlive);
+            }
+        } else if (path.startsWith(STREAM)) {
+            stream(ctx, uri, path.substring(STREAM.length()));
+        } else {
+            Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no such endpoint " + path
+                    + " (endpoints: /stream/NAME?pos=POS, /pos/NAME, /metrics, /healthz)", keepAlive);
+        }
+    }
+
+    private void stream(ChannelHandlerContext ctx, QueryStringDecoder uri, String name) {
+        CapturedDatabase db = lookup(ctx, name, false);
+        if (db == null) {
+            return;
+        }
+        List<String> values = uri.parameters().get("pos");
+        String text = values == null || values.isEmpty() ? "" : values.get(values.size() - 1);
+        Pos requested = null;
+        if (!text.isBlank()) {
+            try {
+                requested = Pos.parse(text);
+            } catch (IllegalArgumentException e) {
+                Responses.text(ctx.channel(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
+                return;
+            }
+        }
+        FollowerSession session = server.newSession(ctx.channel(), name, db, requested);
+        ctx.pipeline().replace(this, "stream", new StreamHandler(session));
+        session.start();
+    }
+
+    private CapturedDatabase lookup(ChannelHandlerContext ctx, String name, boolean keepAlive) {
+        CapturedDatabase db = name.isEmpty() ? null : server.sources().find(name);
+        if (db == null) {
+            Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no database named '" + name
+                    + "' on this primary", keepAlive);
+        }
+        return db;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("request failed: {}", cause.toString());
+        ctx.close();
+    }
+}
