@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             SnapshotsCommand.class,
             WalCommand.class,
             RestoreCommand.class,
+            FollowCommand.class,
             DemoCommand.class,
         })
 public final class Main implements Runnable {

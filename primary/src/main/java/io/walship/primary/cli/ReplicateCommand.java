@@ -6,6 +6,8 @@ import io.walship.primary.config.ConfigPaths;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
 import io.walship.primary.replica.ReplicaClients;
+import io.walship.primary.stream.StreamServer;
+import io.walship.primary.stream.StreamServerOptions;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -28,13 +31,20 @@ final class ReplicateCommand implements Runnable {
     @Mixin
     ConfigOptions config;
 
+    @Option(names = {"-addr", "--addr"}, paramLabel = "HOST:PORT",
+            description = "Serve followers (/stream/NAME), /pos/NAME, /healthz and /metrics here (config: addr).")
+    String addr;
+
     @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
             description = "Without a config file: the database, then one or more replica URLs (file:///DIR, s3://BUCKET/PATH).")
     List<String> args = new ArrayList<>();
 
     @Override
     public void run() {
-        List<DbConfig> dbs = databases();
+        Config cfg = args.isEmpty() ? config.load() : null;
+        List<DbConfig> dbs = databases(cfg);
+        String listen = addr != null ? addr : cfg != null ? cfg.addr() : null;
+        ListenAddress address = listen != null && !listen.isEmpty() ? ListenAddress.parse(listen) : null;
         for (DbConfig db : dbs) {
             db.replicas().forEach(ReplicaClients::validate);
         }
@@ -50,11 +60,15 @@ final class ReplicateCommand implements Runnable {
             log.info("replicating {} to {}", db.path(), String.join(", ",
                     db.replicas().stream().map(ReplicaClients::displayName).toList()));
         }
+        StreamServer server = address == null ? null : startServer(replicator, address, cfg);
         // Registered only once running: a failed start must exit 1 without a shutdown log.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received, walship shutting down");
             boolean synced = replicator.syncAll();
+            if (server != null) {
+                server.close();
+            }
             // SQLite connections stay open: closing the last one would checkpoint and delete the WAL,
             // forcing a new generation at the next start. The process exit releases them without that.
             replicator.stop();
@@ -70,7 +84,20 @@ final class ReplicateCommand implements Runnable {
         }
     }
 
-    private List<DbConfig> databases() {
+    private static StreamServer startServer(Replicator replicator, ListenAddress address, Config cfg) {
+        String token = cfg != null && cfg.stream() != null && cfg.stream().get("token") != null
+                ? cfg.stream().get("token").toString() : null;
+        try {
+            StreamServer server = StreamServer.start(replicator,
+                    StreamServerOptions.defaults().withAddress(address.host(), address.port()).withToken(token));
+            log.info("serving followers on {}:{} ({})", address.host(), server.port(), server.transportName());
+            return server;
+        } catch (IOException e) {
+            throw new UserException("cannot listen on " + address.host() + ":" + address.port() + ": " + Main.describe(e), e);
+        }
+    }
+
+    private List<DbConfig> databases(Config cfg) {
         if (!args.isEmpty()) {
             if (config.given()) {
                 throw UserException.usage("cannot specify a replica URL and the -config flag");
@@ -81,7 +108,6 @@ final class ReplicateCommand implements Runnable {
             List<ReplicaConfig> replicas = args.subList(1, args.size()).stream().map(ReplicaClients::fromUrl).toList();
             return List.of(DbConfig.of(ConfigPaths.expand(args.get(0)), replicas));
         }
-        Config cfg = config.load();
         if (cfg.dbs().isEmpty()) {
             throw UserException.usage("no databases specified in configuration");
         }
