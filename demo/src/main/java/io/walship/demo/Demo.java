@@ -14,6 +14,11 @@ import io.walship.primary.restore.RestoreCriteria;
 import io.walship.primary.restore.RestorePlanner;
 import io.walship.primary.restore.RestoreTarget;
 import io.walship.primary.restore.Restorer;
+import io.walship.primary.stream.StreamServer;
+import io.walship.primary.stream.StreamServerOptions;
+import io.walship.follower.FollowerOptions;
+import io.walship.follower.StreamFollower;
+import io.walship.follower.UpstreamUrl;
 import io.walship.protocol.Pos;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,8 +32,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code walship demo}: an S3 endpoint on loopback with real authentication, a primary archiving a demo database
- * under a steady writer with a status line per second, and at the end a restore from S3 checked equal to the
- * primary. Lives outside the daemon jar, like the embedded S3 server it uses.
+ * under a steady writer and streaming it to a follower, a status line per second, and at the end the follower and
+ * a restore from S3 both checked equal to the primary. Lives outside the daemon jar, like the embedded S3 server it uses.
  */
 public final class Demo {
     private static final String BUCKET = "walship-demo";
@@ -54,6 +59,19 @@ public final class Demo {
             ReplicaConfig replica = ReplicaConfig.ofUrl("s3://" + BUCKET + "/demo.db");
             Replicator replicator = new Replicator(rc -> new S3ReplicaClient(settings));
             Replicator.Entry entry = replicator.add(DbConfig.of(dbPath, List.of(replica)));
+            StreamServer server = StreamServer.start(replicator, StreamServerOptions.defaults());
+            Path followerPath = work.resolve("follower.db");
+            UpstreamUrl upstream = UpstreamUrl.parse("http://127.0.0.1:" + server.port() + "/demo.db");
+            out.printf("walship demo: follower %s streaming from %s%n", followerPath, upstream);
+            StreamFollower follower = StreamFollower.open(FollowerOptions.of(upstream, followerPath));
+            Thread followerThread = new Thread(() -> {
+                try {
+                    follower.run();
+                } catch (Exception e) {
+                    out.println("walship demo: follower stopped: " + e.getMessage());
+                }
+            }, "demo-follower");
+            followerThread.start();
             Thread writerThread = new Thread(writer, "demo-writer");
             writerThread.start();
 
@@ -67,7 +85,8 @@ public final class Demo {
                     break;
                 }
                 long commits = writer.commits();
-                out.println(status(started, commits - lastCommits, commits, entry, s3.keys(BUCKET).size()));
+                out.println(status(started, commits - lastCommits, commits, entry, s3.keys(BUCKET).size(),
+                        followerLagMillis(entry, follower, Duration.ofSeconds(1))));
                 lastCommits = commits;
             }
             writer.stop();
@@ -77,25 +96,52 @@ public final class Demo {
                 return 1;
             }
             boolean synced = replicator.syncAll();
+            long lag = followerLagMillis(entry, follower, Duration.ofSeconds(30));
+            follower.close();
+            followerThread.join();
+            server.close();
             replicator.close();
             if (!synced) {
                 out.println("walship demo: final sync failed");
                 return 1;
             }
-            return restoreCheck(settings, dbPath, work.resolve("restored.db"), out);
+            DatabaseComparison followed = DatabaseComparison.compare(dbPath, followerPath, "orders");
+            out.println("walship demo: follower check: " + followed + (lag < 0 ? "" : ", caught up in " + lag + " ms"));
+            int restored = restoreCheck(settings, dbPath, work.resolve("restored.db"), out);
+            return followed.equal() ? restored : 1;
         }
     }
 
-    private static String status(long started, long commitsLastSecond, long commits, Replicator.Entry entry, int objects) {
+    /**
+     * Read-your-writes as a user measures it: the primary's position now, then the time until the follower's
+     * position file says that position is visible (-1 if not within {@code limit}).
+     */
+    private static long followerLagMillis(Replicator.Entry entry, StreamFollower follower, Duration limit)
+            throws InterruptedException {
+        Pos target = entry.db().position();
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < limit.toNanos()) {
+            Pos seen = follower.visiblePosition().orElse(null);
+            if (seen != null && seen.generation().equals(target.generation()) && seen.compareTo(target) >= 0) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            Thread.sleep(1);
+        }
+        return -1;
+    }
+
+    private static String status(long started, long commitsLastSecond, long commits, Replicator.Entry entry, int objects,
+                                 long followerLag) {
         Pos primary = entry.db().position();
         ReplicaWorker worker = entry.workers().get(0);
         Pos replica = worker.position();
         long lagBytes = replica == null || !replica.generation().equals(primary.generation()) || replica.index() != primary.index()
                 ? -1 : primary.offset() - replica.offset();
-        return String.format(Locale.ROOT, "t=%3ds  commits/s=%4d  commits=%6d  primary=%s  s3=%s  s3-lag=%s  s3-objects=%d",
+        return String.format(Locale.ROOT,
+                "t=%3ds  commits/s=%4d  commits=%6d  primary=%s  follower-lag=%s  s3=%s  s3-lag=%s  s3-objects=%d",
                 (System.nanoTime() - started) / 1_000_000_000L, commitsLastSecond, commits,
-                primary.toLitestreamString(), replica == null ? "-" : replica.toLitestreamString(),
-                lagBytes < 0 ? "-" : lagBytes + "B", objects);
+                primary.toLitestreamString(), followerLag < 0 ? ">1s" : followerLag + "ms",
+                replica == null ? "-" : replica.toLitestreamString(), lagBytes < 0 ? "-" : lagBytes + "B", objects);
     }
 
     private static int restoreCheck(S3Settings settings, Path dbPath, Path restored, PrintStream out) throws Exception {
