@@ -1,6 +1,7 @@
 package io.walship.follower;
 
 import io.walship.protocol.stream.DecodedRecord;
+import io.walship.protocol.stream.StreamRecordReader;
 import io.walship.protocol.stream.StreamFormatException;
 import io.walship.protocol.stream.proto.SnapshotBegin;
 import io.walship.protocol.stream.proto.SnapshotEnd;
@@ -14,7 +15,7 @@ import java.util.zip.CRC32C;
  * are skipped); ends at {@code snapshot_end} after checking the total size and the CRC-32C of the whole image.
  */
 final class SnapshotImageStream extends InputStream {
-    private final RecordSource source;
+    private final StreamRecordReader source;
     private final long size;
     private final CRC32C crc = new CRC32C();
     private byte[] chunk = new byte[0];
@@ -22,7 +23,7 @@ final class SnapshotImageStream extends InputStream {
     private long offset;
     private boolean ended;
 
-    SnapshotImageStream(RecordSource source, SnapshotBegin begin) {
+    SnapshotImageStream(StreamRecordReader source, SnapshotBegin begin) {
         this.source = source;
         this.size = begin.getSize();
     }
@@ -48,7 +49,7 @@ final class SnapshotImageStream extends InputStream {
 
     private boolean nextChunk() throws IOException {
         while (true) {
-            DecodedRecord r = source.next();
+            DecodedRecord r = source.read();
             if (r == null) {
                 throw new EOFException("stream ended inside a snapshot after " + offset + " of " + size + " bytes");
             }

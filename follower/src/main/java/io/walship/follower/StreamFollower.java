@@ -2,6 +2,7 @@ package io.walship.follower;
 
 import io.walship.protocol.Pos;
 import io.walship.protocol.stream.DecodedRecord;
+import io.walship.protocol.stream.StreamRecordReader;
 import io.walship.protocol.stream.StreamPositions;
 import io.walship.protocol.stream.proto.Hello;
 import io.walship.protocol.stream.proto.WalSegment;
@@ -38,7 +39,7 @@ public final class StreamFollower implements AutoCloseable {
     private final Backoff backoff;
     private volatile boolean closed;
     private volatile InputStream currentBody;
-    private volatile RecordSource currentSource;
+    private volatile StreamRecordReader currentSource;
     private volatile Pos primaryPosition;
     private volatile long reconnects;
 
@@ -125,7 +126,7 @@ public final class StreamFollower implements AutoCloseable {
                 throw new UpstreamException(resp.statusCode(), options.upstream() + " answered "
                         + resp.statusCode() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse("")));
             }
-            RecordSource source = new RecordSource(body);
+            StreamRecordReader source = new StreamRecordReader(body);
             currentBody = body;
             currentSource = source;
             try {
@@ -137,13 +138,13 @@ public final class StreamFollower implements AutoCloseable {
         }
     }
 
-    private void follow(RecordSource source) throws IOException {
+    private void follow(StreamRecordReader source) throws IOException {
         IncomingWal incoming = null;
         while (!closed) {
             DecodedRecord r = source.buffered();
             if (r == null) {
                 incoming = flush(incoming);
-                r = source.next();
+                r = source.read();
                 if (r == null) {
                     throw new EOFException("stream ended without an end record");
                 }
@@ -214,7 +215,7 @@ public final class StreamFollower implements AutoCloseable {
     }
 
     private void checkSilence() {
-        RecordSource source = currentSource;
+        StreamRecordReader source = currentSource;
         InputStream body = currentBody;
         if (source != null && body != null && source.nanosSinceLastByte() > options.heartbeatTimeout().toNanos()) {
             log.warn("{}: nothing from the primary for {} ms; reconnecting", options.upstream(),

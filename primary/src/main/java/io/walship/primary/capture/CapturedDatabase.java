@@ -337,21 +337,21 @@ public final class CapturedDatabase implements AutoCloseable {
                 ch.close();
                 return "shadow wal header: " + e.getMessage();
             }
-            long[] end = new long[1];
-            WalChecksum sum = scanCommitted(ch, header, end);
-            if (ch.size() > end[0]) {
-                ch.truncate(end[0]);
+            FrameScan scan = scanFrames(ch, header, WalHeader.SIZE, header.checksum(), (buf, len, at) -> { });
+            long end = scan.committedEnd();
+            if (ch.size() > end) {
+                ch.truncate(end);
             }
             WalHeader real = readRealHeader();
             if (real == null || !real.sameBytes(header)) {
                 ch.close();
                 return "wal header mismatch";
             }
-            if (walChannel.size() < end[0]) {
+            if (walChannel.size() < end) {
                 ch.close();
                 return "wal truncated by another process";
             }
-            if (end[0] > WalHeader.SIZE && !lastFrameMatches(ch, header, end[0])) {
+            if (end > WalHeader.SIZE && !lastFrameMatches(ch, header, end)) {
                 ch.close();
                 return "wal overwritten by another process";
             }
@@ -359,8 +359,8 @@ public final class CapturedDatabase implements AutoCloseable {
             index = idx;
             shadowHeader = header;
             shadowChannel = ch;
-            shadowSize = end[0];
-            shadowChecksum = sum;
+            shadowSize = end;
+            shadowChecksum = scan.committedChecksum();
             publish();
             return null;
         } catch (IOException e) {
@@ -369,19 +369,35 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
-    private WalChecksum scanCommitted(FileChannel ch, WalHeader header, long[] endOut) throws IOException {
-        WalFrameScanner scanner = new WalFrameScanner(header);
+    /** Where the valid frames of a WAL file end, and where the last whole transaction among them ends. */
+    private record FrameScan(long committedEnd, WalChecksum committedChecksum, long validEnd) {
+    }
+
+    /** Receives runs of valid frame bytes found by {@link #scanFrames}, at their offset in the file. */
+    private interface ValidFrames {
+        void accept(byte[] buf, int len, long offset) throws IOException;
+    }
+
+    /**
+     * Walks the frames of {@code src} from {@code from} (a frame boundary whose chain value is {@code seed}) as
+     * SQLite's recovery would, handing every run of valid frames to {@code sink}.
+     */
+    private FrameScan scanFrames(FileChannel src, WalHeader header, long from, WalChecksum seed, ValidFrames sink)
+            throws IOException {
+        long size = src.size();
         int frame = header.frameSize();
-        byte[] buf = new byte[Math.max(frame, COPY_CHUNK / frame * frame)];
-        long pos = WalHeader.SIZE;
-        long size = ch.size();
-        WalChecksum seed = header.checksum();
+        WalFrameScanner scanner = new WalFrameScanner(header);
+        byte[] buf = copyBuffer(frame);
+        long pos = from;
+        long committedEnd = from;
         WalChecksum committed = seed;
-        long committedEnd = pos;
         while (pos + frame <= size) {
             int n = (int) Math.min(buf.length, (size - pos) / frame * frame);
-            readFully(ch, buf, n, pos);
+            readFully(src, buf, n, pos);
             WalFrameScanner.Result r = scanner.scan(buf, 0, n, seed);
+            if (r.validBytes() > 0) {
+                sink.accept(buf, r.validBytes(), pos);
+            }
             if (r.committedBytes() > 0) {
                 committedEnd = pos + r.committedBytes();
                 committed = r.checksum();
@@ -392,8 +408,7 @@ public final class CapturedDatabase implements AutoCloseable {
                 break;
             }
         }
-        endOut[0] = committedEnd;
-        return committed;
+        return new FrameScan(committedEnd, committed, pos);
     }
 
     private boolean lastFrameMatches(FileChannel shadow, WalHeader header, long end) throws IOException {
@@ -429,41 +444,18 @@ public final class CapturedDatabase implements AutoCloseable {
      * only whole transactions are ever published, exactly what SQLite's own recovery would keep.
      */
     private void copyFrames() throws IOException {
-        long walSize = walChannel.size();
-        int frame = shadowHeader.frameSize();
-        if (walSize < shadowSize + frame) {
+        if (walChannel.size() < shadowSize + shadowHeader.frameSize()) {
             return;
         }
-        WalFrameScanner scanner = new WalFrameScanner(shadowHeader);
-        byte[] buf = copyBuffer(frame);
-        long pos = shadowSize;
-        WalChecksum seed = shadowChecksum;
-        long committedEnd = shadowSize;
-        WalChecksum committedSum = shadowChecksum;
-        while (pos + frame <= walSize) {
-            int n = (int) Math.min(buf.length, (walSize - pos) / frame * frame);
-            readFully(walChannel, buf, n, pos);
-            WalFrameScanner.Result r = scanner.scan(buf, 0, n, seed);
-            if (r.validBytes() > 0) {
-                writeFully(shadowChannel, buf, r.validBytes(), pos);
-            }
-            if (r.committedBytes() > 0) {
-                committedEnd = pos + r.committedBytes();
-                committedSum = r.checksum();
-            }
-            pos += r.validBytes();
-            seed = r.validChecksum();
-            if (r.stopReason() != null || r.validBytes() == 0) {
-                break;
-            }
+        FrameScan scan = scanFrames(walChannel, shadowHeader, shadowSize, shadowChecksum,
+                (buf, len, at) -> writeFully(shadowChannel, buf, len, at));
+        if (scan.validEnd() > scan.committedEnd()) {
+            shadowChannel.truncate(scan.committedEnd());
         }
-        if (pos > committedEnd) {
-            shadowChannel.truncate(committedEnd);
-        }
-        if (committedEnd > shadowSize) {
+        if (scan.committedEnd() > shadowSize) {
             shadowChannel.force(false);
-            shadowSize = committedEnd;
-            shadowChecksum = committedSum;
+            shadowSize = scan.committedEnd();
+            shadowChecksum = scan.committedChecksum();
             publish();
         }
     }
