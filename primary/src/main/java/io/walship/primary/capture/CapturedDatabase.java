@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,6 +149,7 @@ public final class CapturedDatabase implements AutoCloseable {
             pageSize = Integer.parseInt(queryString(conn, "PRAGMA page_size"));
             readConn = connect();
             lockConn = connect();
+            exec(lockConn, "PRAGMA busy_timeout = 0");
         } catch (SQLException e) {
             throw new IOException(dbPath + ": " + e.getMessage(), e);
         }
@@ -667,15 +669,10 @@ public final class CapturedDatabase implements AutoCloseable {
         void run() throws IOException;
     }
 
-    /** Runs {@code work} holding SQLite's write lock; false if the lock was busy for the whole busy timeout. */
+    /** Runs {@code work} holding SQLite's write lock; false if the lock stayed busy for the whole busy timeout. */
     private boolean withWriteLock(LockedWork work) throws IOException {
-        try {
-            exec(lockConn, "BEGIN IMMEDIATE");
-        } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")) {
-                return false;
-            }
-            throw new IOException(dbPath + ": cannot take the write lock: " + e.getMessage(), e);
+        if (!beginImmediate()) {
+            return false;
         }
         try {
             work.run();
@@ -689,14 +686,39 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the write lock on {@code lockConn}. SQLite's own busy handler sleeps up to 100 ms between attempts, so
+     * against an application that commits back to back it would almost never find the lock free: we poll it every
+     * 50 µs instead, for up to the busy timeout. False if it stayed busy.
+     */
+    private boolean beginImmediate() throws IOException {
+        long deadline = System.nanoTime() + BUSY_TIMEOUT_MS * 1_000_000L;
+        while (true) {
+            try {
+                exec(lockConn, "BEGIN IMMEDIATE");
+                return true;
+            } catch (SQLException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("SQLITE_BUSY")) {
+                    throw new IOException(dbPath + ": cannot take the write lock: " + e.getMessage(), e);
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
     /** A committed write of our own on the write-lock connection, then the lock is taken again. */
     private void writeSeqUnderLock() throws IOException {
         try {
             exec(lockConn, SEQ_UPSERT);
             exec(lockConn, "COMMIT");
-            exec(lockConn, "BEGIN IMMEDIATE");
         } catch (SQLException e) {
             throw new IOException(dbPath + ": " + e.getMessage(), e);
+        }
+        if (!beginImmediate()) {
+            throw new IOException(dbPath + ": the database stayed busy; will retry");
         }
     }
 
