@@ -48,8 +48,9 @@ class BusyWriterCheckpointTest {
                 long walBytes = Files.size(dir.resolve("app.db-wal"));
                 System.out.printf("busy writer: %d WAL indexes, WAL file %d bytes%n",
                         captured.position().index() - startIndex, walBytes);
-                // 6000 x ~2 KB is ~3 checkpoint thresholds of 1000 pages: walship must have restarted the WAL.
-                assertThat(captured.position().index()).isGreaterThan(startIndex);
+                // 6000 one-page commits are six checkpoint thresholds of 1000 pages; SQLite's sleeping busy handler
+                // lost the write lock to this writer almost every time (often one restart in the whole run).
+                assertThat(captured.position().index() - startIndex).isGreaterThanOrEqualTo(3);
             }
         }
     }
