@@ -244,6 +244,12 @@ public final class StreamFollower implements AutoCloseable {
     }
 
     private static String describe(Throwable e) {
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            return "cannot connect (connection refused or unreachable)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "connection timed out";
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
