@@ -120,6 +120,9 @@ public final class Replicator implements AutoCloseable, StreamSources {
                     }
                     try {
                         e.db().sync();
+                        if (due && e.workers().isEmpty()) {
+                            retainShadow(e);
+                        }
                     } catch (DatabaseReplacedException ex) {
                         reopen(e, ex);
                     } catch (IOException | RuntimeException ex) {
@@ -159,8 +162,15 @@ public final class Replicator implements AutoCloseable, StreamSources {
         }
     }
 
-    /** Local shadow WALs are kept until every replica has uploaded them. */
+    /**
+     * Local shadow WALs are kept until every replica has uploaded them; with no replica (a stream-only primary)
+     * the current and the previous index are kept, so a follower that just lost its connection can still resume.
+     */
     private void retainShadow(Entry entry) throws IOException {
+        if (entry.workers().isEmpty()) {
+            entry.db().retainShadowFrom(Math.max(0, entry.db().position().index() - 1));
+            return;
+        }
         long min = Long.MAX_VALUE;
         String gen = entry.db().position().generation();
         for (ReplicaWorker w : entry.workers()) {
