@@ -102,8 +102,9 @@ final class ReplicateCommand implements Runnable {
             if (config.given()) {
                 throw UserException.usage("cannot specify a replica URL and the -config flag");
             }
-            if (args.size() < 2) {
-                throw UserException.usage("must specify at least one replica URL for " + args.get(0));
+            if (args.size() < 2 && addr == null) {
+                throw UserException.usage("must specify at least one replica URL for " + args.get(0)
+                        + " (or -addr to only serve followers)");
             }
             List<ReplicaConfig> replicas = args.subList(1, args.size()).stream().map(ReplicaClients::fromUrl).toList();
             return List.of(DbConfig.of(ConfigPaths.expand(args.get(0)), replicas));
