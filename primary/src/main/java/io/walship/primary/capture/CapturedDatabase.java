@@ -56,6 +56,8 @@ public final class CapturedDatabase implements AutoCloseable {
     static final long TRUNCATE_PAGE_N = 500_000;
     private static final int BUSY_TIMEOUT_MS = 1000;
     private static final int COPY_CHUNK = 1 << 20;
+    /** Default for finished shadow WALs kept for followers that reconnect after a while. */
+    public static final long DEFAULT_STREAM_RETENTION_BYTES = 64L << 20;
     private static final String SEQ_UPSERT =
             "INSERT INTO _litestream_seq (id, seq) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET seq = seq + 1";
 
@@ -84,6 +86,7 @@ public final class CapturedDatabase implements AutoCloseable {
     private long shadowSize;
     private WalChecksum shadowChecksum;
     private boolean pinned;
+    private volatile long streamRetentionBytes = DEFAULT_STREAM_RETENTION_BYTES;
     private byte[] copyBuffer;
     private volatile Pos position;
     private volatile long polledWalSize = -1;
@@ -123,6 +126,14 @@ public final class CapturedDatabase implements AutoCloseable {
     /** The end of the last captured transaction. */
     public Pos position() {
         return position;
+    }
+
+    /**
+     * How many bytes of finished shadow WALs to keep beyond what the archive needs, for followers that reconnect
+     * after a disconnect (0: only what the archive and connected followers need).
+     */
+    public void streamRetentionBytes(long bytes) {
+        this.streamRetentionBytes = bytes;
     }
 
     /** Called after each change of {@link #position()}; must be cheap (it runs on the capture thread). */
@@ -600,7 +611,9 @@ public final class CapturedDatabase implements AutoCloseable {
 
     /**
      * Drops local shadow WALs below {@code idx} of the current generation (the archive no longer needs them),
-     * keeping those an outside reader still holds with {@link #holdShadowFrom}.
+     * keeping those an outside reader still holds with {@link #holdShadowFrom}, and the newest finished ones up to
+     * {@link #streamRetentionBytes(long)} so a follower that was disconnected for a while resumes from its position
+     * instead of needing a snapshot.
      */
     public void retainShadowFrom(long idx) throws IOException {
         synchronized (shadowReaders) {
@@ -611,8 +624,28 @@ public final class CapturedDatabase implements AutoCloseable {
                     keep = Math.min(keep, held.index());
                 }
             }
+            keep = Math.min(keep, oldestWithinStreamRetention(p));
             store.deleteBefore(p.generation(), keep);
         }
+    }
+
+    /** The oldest index such that it and every later finished index together stay within the stream retention. */
+    private long oldestWithinStreamRetention(Pos p) throws IOException {
+        long bytes = 0;
+        long oldest = p.index();
+        List<Long> indexes = store.indexes(p.generation());
+        for (int i = indexes.size() - 1; i >= 0; i--) {
+            long idx = indexes.get(i);
+            if (idx >= p.index()) {
+                continue;
+            }
+            bytes += Files.size(store.shadowPath(p.generation(), idx));
+            if (bytes > streamRetentionBytes) {
+                break;
+            }
+            oldest = idx;
+        }
+        return oldest;
     }
 
     /**

@@ -147,4 +147,24 @@ class CapturedDatabaseTest {
             assertThat(db.position().index()).isZero();
         }
     }
+
+    @Test
+    void finishedShadowWalsWithinTheStreamRetentionSurviveArchivePruning() throws Exception {
+        try (CapturedDatabase db = CapturedDatabase.open(config())) {
+            insert(20);
+            db.checkpoint(CheckpointMode.PASSIVE);
+            Pos first = db.position();
+            insert(20);
+            db.checkpoint(CheckpointMode.PASSIVE);
+            insert(1);
+            db.sync();
+            db.retainShadowFrom(db.position().index());
+            assertThat(db.shadowLength(first.generation(), first.index() - 1)).as("kept for reconnecting followers").isPositive();
+
+            db.streamRetentionBytes(0);
+            db.retainShadowFrom(db.position().index());
+            assertThat(db.shadowLength(first.generation(), first.index() - 1)).isEqualTo(-1);
+            assertThat(db.shadowLength(first.generation(), first.index())).isEqualTo(-1);
+        }
+    }
 }

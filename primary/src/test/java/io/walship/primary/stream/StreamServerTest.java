@@ -60,6 +60,8 @@ class StreamServerTest {
         exec(app, "PRAGMA wal_autocheckpoint=0");
         exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
         db = CapturedDatabase.open(DbConfig.of(dbPath, List.of()));
+        // These tests prune shadow WALs explicitly; nothing is kept for absent followers.
+        db.streamRetentionBytes(0);
         dbs.put("app.db", db);
     }
 
