@@ -18,6 +18,7 @@ final class BenchWriter implements Runnable {
     static final int ROW_BYTES = 100;
 
     private final Path dbPath;
+    private final WalIndexProbe probe;
     private final int commitsPerSecond;
     private final long recordFromNanos;
     private final long stopAtNanos;
@@ -28,8 +29,9 @@ final class BenchWriter implements Runnable {
     private volatile Exception failure;
 
     /** Commits from now until {@code stopAtNanos}, recording those that return from {@code recordFromNanos} on. */
-    BenchWriter(Path dbPath, int commitsPerSecond, long recordFromNanos, long stopAtNanos) {
+    BenchWriter(Path dbPath, WalIndexProbe probe, int commitsPerSecond, long recordFromNanos, long stopAtNanos) {
         this.dbPath = dbPath;
+        this.probe = probe;
         this.commitsPerSecond = commitsPerSecond;
         this.recordFromNanos = recordFromNanos;
         this.stopAtNanos = stopAtNanos;
@@ -48,8 +50,7 @@ final class BenchWriter implements Runnable {
         byte[] payload = new byte[ROW_BYTES];
         Random random = new Random(7);
         long period = commitsPerSecond > 0 ? 1_000_000_000L / commitsPerSecond : 0;
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbPath);
-             WalIndexProbe probe = new WalIndexProbe(dbPath)) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbPath)) {
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA busy_timeout = 5000");
                 st.execute("PRAGMA synchronous = NORMAL");

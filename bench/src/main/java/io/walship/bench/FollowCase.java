@@ -66,8 +66,10 @@ final class FollowCase {
             throw new IllegalStateException("the benchmark runs without archive replicas");
         });
         StreamServer server = null;
+        WalIndexProbe probe = null;
         try {
             CapturedDatabase db = replicator.add(DbConfig.of(primary, List.of())).db();
+            probe = new WalIndexProbe(primary);
             CaptureRecorder capture = new CaptureRecorder(db);
             db.addListener(capture);
             server = StreamServer.start(replicator, StreamServerOptions.defaults().withSpoolDir(dir));
@@ -77,7 +79,7 @@ final class FollowCase {
             }
             Pos start = db.position();
             waitUntil("followers to load the snapshot", followers, () -> allCover(followers, start.index(), start.offset()));
-            return measure(primary, db, capture, followers);
+            return measure(primary, probe, db, capture, followers);
         } finally {
             for (Running f : followers) {
                 f.stop();
@@ -86,15 +88,18 @@ final class FollowCase {
                 server.close();
             }
             replicator.close();
+            if (probe != null) {
+                probe.close();
+            }
             deleteTree(dir);
         }
     }
 
-    private CaseResult measure(Path primary, CapturedDatabase db, CaptureRecorder capture, List<Running> followers)
-            throws Exception {
+    private CaseResult measure(Path primary, WalIndexProbe probe, CapturedDatabase db, CaptureRecorder capture,
+                               List<Running> followers) throws Exception {
         long recordFrom = System.nanoTime() + warmup.toNanos();
         long stopAt = recordFrom + duration.toNanos();
-        BenchWriter writer = new BenchWriter(primary, rate, recordFrom, stopAt);
+        BenchWriter writer = new BenchWriter(primary, probe, rate, recordFrom, stopAt);
         Thread t = new Thread(writer, "bench-writer");
         t.start();
         t.join();
