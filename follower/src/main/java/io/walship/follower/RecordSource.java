@@ -20,9 +20,24 @@ final class RecordSource {
         this.in = in;
     }
 
-    /** A record that is already complete in the buffer, or null. */
-    DecodedRecord buffered() throws StreamFormatException {
-        return decoder.next();
+    /**
+     * A record that has already arrived, or null. Arrived includes what the HTTP client holds but has not handed
+     * over yet (it hands over one 16 KiB buffer per read) and the rest of a record whose first bytes are here (the
+     * primary writes each record whole), so a follower that fell behind coalesces a large batch, not 16 KiB.
+     */
+    DecodedRecord buffered() throws IOException {
+        while (true) {
+            DecodedRecord r = decoder.next();
+            if (r != null) {
+                return r;
+            }
+            if (decoder.buffered() == 0 && in.available() <= 0) {
+                return null;
+            }
+            if (!readChunk()) {
+                return null;
+            }
+        }
     }
 
     /** The next record, reading as needed; null when the body ended cleanly after a whole record. */
@@ -32,14 +47,22 @@ final class RecordSource {
             if (r != null) {
                 return r;
             }
-            int n = in.read(chunk);
-            if (n < 0) {
-                decoder.finish();
+            if (!readChunk()) {
                 return null;
             }
-            lastByteNanos = System.nanoTime();
-            decoder.feed(chunk, 0, n);
         }
+    }
+
+    /** Reads once into the decoder; false at the end of the body (after checking it ended on a record). */
+    private boolean readChunk() throws IOException {
+        int n = in.read(chunk);
+        if (n < 0) {
+            decoder.finish();
+            return false;
+        }
+        lastByteNanos = System.nanoTime();
+        decoder.feed(chunk, 0, n);
+        return true;
     }
 
     long nanosSinceLastByte() {
