@@ -13,6 +13,8 @@ package io.walship.bench;
  * @param capture          commit returned → shadow WAL has it
  * @param lag              commit returned → follower's visible position covers it (all followers' samples)
  * @param readersSee       commit returned → follower's local transaction holding it committed
+ * @param caughtUp         every follower had the last commit within the catch-up timeout; if not, the figures
+ *                         cover only the commits they had, and catch-up is a lower bound
  * @param catchUpMillis    last commit returned → the slowest follower has it
  * @param batchesPerSecond local transactions per second per follower
  * @param commitsPerBatch  primary commits per local transaction
@@ -21,7 +23,7 @@ package io.walship.bench;
  * @param rowsChecked      every follower's row count was checked equal to the primary's
  */
 record CaseResult(int followers, int targetRate, int run, int commits, double writerRate, double appliedRate,
-                  LatencyStats capture, LatencyStats lag, LatencyStats readersSee, double catchUpMillis,
+                  LatencyStats capture, LatencyStats lag, LatencyStats readersSee, boolean caughtUp, double catchUpMillis,
                   double batchesPerSecond, double commitsPerBatch, LatencyStats[] steps, LatencyStats checkpoints,
                   boolean rowsChecked) {
 

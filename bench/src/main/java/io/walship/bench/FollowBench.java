@@ -67,7 +67,8 @@ public final class FollowBench {
                 + "Capture = commit returned → primary's shadow WAL has it. Lag = commit returned → the follower's "
                 + "visible position (position file) covers it, over all followers. Readers-see = commit returned → "
                 + "the follower's local transaction holding it committed. Applied commits/s = measured commits over "
-                + "the time until the slowest follower had the last one.\n\n"
+                + "the time until the slowest follower had the last one. Catch-up = last commit → the slowest follower "
+                + "has it (\"> \": not within 120 s; the figures then cover the commits the followers had).\n\n"
                 + FollowTable.figures(results)
                 + "\nWhere a follower's apply spends its time (per local transaction; the first column starts at the "
                 + "previous apply's end, so it includes waiting for data and receiving it):\n\n"

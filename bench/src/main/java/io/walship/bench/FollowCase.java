@@ -41,6 +41,8 @@ import java.util.stream.Stream;
 final class FollowCase {
     private static final String NAME = "app.db";
     private static final long SETTLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How long followers may take to apply the backlog of a case the writer outran them in. */
+    private static final long CATCH_UP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     private final int followerCount;
     private final int rate;
@@ -125,7 +127,8 @@ final class FollowCase {
         }
         long lastIndex = indexes[n - 1];
         long lastOffset = offsets[n - 1];
-        waitUntil("followers to catch up", followers, () -> allCover(followers, lastIndex, lastOffset));
+        boolean caughtUp = waitUntil("followers to catch up", followers, CATCH_UP_TIMEOUT_NANOS,
+                () -> allCover(followers, lastIndex, lastOffset));
         if (capture.otherGeneration() != null) {
             throw new IOException("the primary started generation " + capture.otherGeneration() + " during the run");
         }
@@ -144,7 +147,7 @@ final class FollowCase {
             long[] lag = visible.delays(commitNanos, indexes, offsets);
             lags.add(lag);
             seen.add(f.recorder.committed().delays(commitNanos, indexes, offsets));
-            slowest = Math.max(slowest, lag[n - 1]);
+            slowest = Math.max(slowest, lag[n - 1] < 0 ? System.nanoTime() - commitNanos[n - 1] : lag[n - 1]);
             long[][] intervals = f.recorder.intervals();
             for (int b = 0; b < visible.size(); b++) {
                 if (visible.nanos()[b] < recordFrom) {
@@ -161,7 +164,7 @@ final class FollowCase {
                 checkpoints.add(c);
             }
         }
-        boolean rowsChecked = checkRows(primary, followers);
+        boolean rowsChecked = caughtUp && checkRows(primary, followers);
         double window = (commitNanos[n - 1] + slowest - recordFrom) / 1e9;
         double perFollowerBatches = (double) batches / followers.size();
         LatencyStats[] stepStats = new LatencyStats[steps.size()];
@@ -169,7 +172,7 @@ final class FollowCase {
             stepStats[s] = LatencyStats.of(steps.get(s).stream().mapToLong(Long::longValue).toArray());
         }
         return new CaseResult(followers.size(), rate, run, n, n / (duration.toNanos() / 1e9), n / window,
-                LatencyStats.of(captureDelays), LatencyStats.of(concat(lags)), LatencyStats.of(concat(seen)),
+                LatencyStats.of(concat(List.of(captureDelays))), LatencyStats.of(concat(lags)), LatencyStats.of(concat(seen)), caughtUp,
                 slowest / 1e6, perFollowerBatches / window, n / Math.max(1, perFollowerBatches), stepStats,
                 LatencyStats.of(checkpoints.stream().mapToLong(Long::longValue).toArray()), rowsChecked);
     }
@@ -205,7 +208,7 @@ final class FollowCase {
     }
 
     private static long[] concat(List<long[]> parts) {
-        return parts.stream().flatMapToLong(Arrays::stream).toArray();
+        return parts.stream().flatMapToLong(Arrays::stream).filter(d -> d >= 0).toArray();
     }
 
     private interface Condition {
@@ -213,7 +216,15 @@ final class FollowCase {
     }
 
     private static void waitUntil(String what, List<Running> followers, Condition c) throws Exception {
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT_NANOS;
+        if (!waitUntil(what, followers, SETTLE_TIMEOUT_NANOS, c)) {
+            throw new IOException("timed out waiting for " + what);
+        }
+    }
+
+    /** False if {@code c} still does not hold after {@code timeoutNanos}; throws if a follower failed. */
+    private static boolean waitUntil(String what, List<Running> followers, long timeoutNanos, Condition c)
+            throws Exception {
+        long deadline = System.nanoTime() + timeoutNanos;
         while (!c.holds()) {
             for (Running f : followers) {
                 if (f.failure != null) {
@@ -221,10 +232,11 @@ final class FollowCase {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("timed out waiting for " + what);
+                return false;
             }
             Thread.sleep(1);
         }
+        return true;
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -15,9 +15,9 @@ final class FollowTable {
                 + "| lag p50 / p99 / max ms | readers-see p99 ms | catch-up ms | batches/s | commits/batch |\n");
         sb.append("|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
         for (CaseResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.0f | %.0f | %s | %s | %.2f | %.1f | %.0f | %.1f |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.0f | %.0f | %s | %s | %.2f | %s%.1f | %.0f | %.1f |%n",
                     r.followers(), r.rateLabel(), r.run(), r.commits(), r.writerRate(), r.appliedRate(),
-                    triple(r.capture()), triple(r.lag()), r.readersSee().p99Millis(), r.catchUpMillis(),
+                    triple(r.capture()), triple(r.lag()), r.readersSee().p99Millis(), r.caughtUp() ? "" : "> ", r.catchUpMillis(),
                     r.batchesPerSecond(), r.commitsPerBatch()));
         }
         return sb.toString();
