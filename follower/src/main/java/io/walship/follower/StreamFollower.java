@@ -59,7 +59,12 @@ public final class StreamFollower implements AutoCloseable {
 
     /** Opens the local database (resuming an interrupted apply if there is one). */
     public static StreamFollower open(FollowerOptions options) throws IOException {
-        return new StreamFollower(options, FollowerApplier.open(options.dbPath()));
+        return open(options, ApplierSettings.defaults());
+    }
+
+    /** Same, with applier tuning; the benchmark observes the apply steps through {@code settings.steps()}. */
+    public static StreamFollower open(FollowerOptions options, ApplierSettings settings) throws IOException {
+        return new StreamFollower(options, FollowerApplier.open(options.dbPath(), settings));
     }
 
     /** What readers of the local database see (the position file's content). */

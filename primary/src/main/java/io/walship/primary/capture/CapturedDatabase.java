@@ -5,6 +5,7 @@ import io.walship.protocol.Generation;
 import io.walship.protocol.Pos;
 import io.walship.protocol.WalChecksum;
 import io.walship.protocol.WalFormatException;
+import io.walship.protocol.WalFrameHeader;
 import io.walship.protocol.WalFrameScanner;
 import io.walship.protocol.WalHeader;
 import java.io.IOException;
@@ -90,6 +91,8 @@ public final class CapturedDatabase implements AutoCloseable {
     private byte[] copyBuffer;
     private volatile Pos position;
     private volatile long polledWalSize = -1;
+    /** The WAL header and the frame header at the captured end, as {@link #walGrew()} last saw them. */
+    private byte[] polledWalMark = new byte[WalHeader.SIZE + WalFrameHeader.SIZE];
     private long lastCheckpointMillis = System.currentTimeMillis();
 
     private CapturedDatabase(DbConfig config) {
@@ -196,20 +199,41 @@ public final class CapturedDatabase implements AutoCloseable {
     }
 
     /**
-     * Cheap check for new WAL bytes (one stat); the capture loop calls this every few milliseconds and
-     * {@link #sync()} when it returns true.
+     * Cheap check for new WAL bytes (one stat, two small reads); the capture loop calls this every few
+     * milliseconds, always from the same thread, and {@link #sync()} when it returns true.
      */
     public boolean walGrew() {
         try {
             long size = Files.size(walPath);
-            if (size != polledWalSize) {
-                polledWalSize = size;
-                return true;
-            }
-            return false;
+            boolean grew = size != polledWalSize;
+            polledWalSize = size;
+            return walRewritten(size) || grew;
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * After a checkpoint restarted the WAL, SQLite writes it again from the start without growing the file, so
+     * the size alone misses those commits until the monitor interval: the WAL header, or the frame header at the
+     * captured end, changes instead.
+     */
+    private boolean walRewritten(long walSize) throws IOException {
+        byte[] now = new byte[polledWalMark.length];
+        long end = position.offset();
+        if (walSize >= WalHeader.SIZE) {
+            readFully(walChannel, now, WalHeader.SIZE, 0);
+        }
+        if (end >= WalHeader.SIZE && walSize >= end + WalFrameHeader.SIZE) {
+            byte[] frame = new byte[WalFrameHeader.SIZE];
+            readFully(walChannel, frame, frame.length, end);
+            System.arraycopy(frame, 0, now, WalHeader.SIZE, frame.length);
+        }
+        if (Arrays.equals(now, polledWalMark)) {
+            return false;
+        }
+        polledWalMark = now;
+        return true;
     }
 
     /** Copies newly committed transactions into the shadow WAL, then checkpoints if a threshold is reached. */

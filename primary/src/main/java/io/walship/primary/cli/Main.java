@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             RestoreCommand.class,
             FollowCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

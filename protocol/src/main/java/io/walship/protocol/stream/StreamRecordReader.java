@@ -29,19 +29,43 @@ public final class StreamRecordReader implements AutoCloseable {
             if (r != null) {
                 return r;
             }
-            int n = in.read(chunk);
-            if (n < 0) {
-                decoder.finish();
+            if (!readChunk()) {
                 return null;
             }
-            lastByteNanos = System.nanoTime();
-            decoder.feed(chunk, 0, n);
         }
     }
 
-    /** A record already complete in the buffer, or null; no I/O. */
-    public DecodedRecord buffered() throws StreamFormatException {
-        return decoder.next();
+    /**
+     * A record that has already arrived, or null, without waiting for the network. Arrived includes what the
+     * input stream holds but has not handed over yet (the JDK HTTP client hands over 16 KiB per read) and the rest
+     * of a record whose first bytes are here (the primary writes each record whole), so a follower that fell
+     * behind gathers a large batch rather than 16 KiB at a time.
+     */
+    public DecodedRecord buffered() throws IOException {
+        while (true) {
+            DecodedRecord r = decoder.next();
+            if (r != null) {
+                return r;
+            }
+            if (decoder.buffered() == 0 && in.available() <= 0) {
+                return null;
+            }
+            if (!readChunk()) {
+                return null;
+            }
+        }
+    }
+
+    /** Reads once into the decoder; false at the end of the body (after checking it ended on a whole record). */
+    private boolean readChunk() throws IOException {
+        int n = in.read(chunk);
+        if (n < 0) {
+            decoder.finish();
+            return false;
+        }
+        lastByteNanos = System.nanoTime();
+        decoder.feed(chunk, 0, n);
+        return true;
     }
 
     /** How long the body has been silent (a dead connection detector reads this from another thread). */

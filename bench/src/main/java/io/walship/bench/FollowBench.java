@@ -1,0 +1,77 @@
+package io.walship.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code walship bench follow}: follower lag, capture latency and sustained commit rate for every combination of
+ * follower count and write rate, each case {@code runs} times; prints the tables and writes them as the
+ * "bench follow" section of the results file. Called reflectively by the CLI, which keeps this module out of
+ * the daemon's classpath.
+ */
+public final class FollowBench {
+    static final String SECTION = "bench follow";
+
+    private FollowBench() {
+    }
+
+    /**
+     * Runs the suite; {@code rates} in commits/s, 0 meaning as fast as the writer can. Returns the exit status.
+     */
+    public static int run(Duration perCase, Duration warmup, int[] rates, int[] followers, int runs, Path results,
+                          PrintStream out) throws Exception {
+        ((Logger) LoggerFactory.getLogger("io.walship")).setLevel(Level.WARN);
+        String machine = MachineInfo.describe();
+        String loadBefore = MachineInfo.load();
+        out.println("walship bench follow: " + machine);
+        out.printf(Locale.ROOT, "walship bench follow: %d s per case after %d ms warm-up, load average %s%n",
+                perCase.toSeconds(), warmup.toMillis(), loadBefore);
+        List<CaseResult> all = new ArrayList<>();
+        for (int f : followers) {
+            for (int rate : rates) {
+                for (int run = 1; run <= runs; run++) {
+                    CaseResult r = new FollowCase(f, rate, run, perCase, warmup).run();
+                    all.add(r);
+                    out.printf(Locale.ROOT, "  followers=%d rate=%s run=%d: %d commits, %.0f/s written, %.0f/s applied, "
+                                    + "capture p99 %.2f ms, lag p50 %.2f p99 %.2f max %.2f ms%n",
+                            f, r.rateLabel(), run, r.commits(), r.writerRate(), r.appliedRate(),
+                            r.capture().p99Millis(), r.lag().p50Millis(), r.lag().p99Millis(), r.lag().maxMillis());
+                }
+            }
+        }
+        String report = report(all, machine, loadBefore, MachineInfo.load(), perCase, warmup);
+        out.println();
+        out.print(report);
+        ResultsFile.writeSection(results, SECTION, report);
+        out.println("walship bench follow: written to " + results.toAbsolutePath());
+        return 0;
+    }
+
+    static String report(List<CaseResult> results, String machine, String loadBefore, String loadAfter,
+                         Duration perCase, Duration warmup) {
+        return "Date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "  \n"
+                + "Machine: " + machine + "  \n"
+                + "Load average: " + loadBefore + " before, " + loadAfter + " after  \n"
+                + String.format(Locale.ROOT, "Each case: %.1f s measured after %.1f s warm-up; one ~%d-byte row per "
+                        + "commit, synchronous=NORMAL, page size 4096, loopback, no archive replica.%n%n",
+                perCase.toMillis() / 1e3, warmup.toMillis() / 1e3, BenchWriter.ROW_BYTES)
+                + "Capture = commit returned → primary's shadow WAL has it. Lag = commit returned → the follower's "
+                + "visible position (position file) covers it, over all followers. Readers-see = commit returned → "
+                + "the follower's local transaction holding it committed. Applied commits/s = measured commits over "
+                + "the time until the slowest follower had the last one. Catch-up = last commit → the slowest follower "
+                + "has it (\"> \": not within 120 s; the figures then cover the commits the followers had).\n\n"
+                + FollowTable.figures(results)
+                + "\nWhere a follower's apply spends its time (per local transaction; the first column starts at the "
+                + "previous apply's end, so it includes waiting for data and receiving it):\n\n"
+                + FollowTable.steps(results);
+    }
+}
