@@ -1,0 +1,89 @@
+package io.walship.api;
+
+import io.walship.follower.FollowerOptions;
+import io.walship.follower.StreamFollower;
+import io.walship.follower.UpstreamUrl;
+import io.walship.protocol.Pos;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A walship follower inside an application: keeps a local database a live read-only copy of a primary's
+ * database, on a thread of its own. Stable API (semantic versioning from 1.0).
+ *
+ * <pre>{@code
+ * try (Follower follower = Follower.start("http://primary:7070/app.db", Path.of("/replica/app.db"), null)) {
+ *     if (follower.awaitPosition(written, Duration.ofSeconds(2))) {
+ *         ... read /replica/app.db: it has every transaction up to 'written' ...
+ *     }
+ * }
+ * }</pre>
+ */
+public final class Follower implements AutoCloseable {
+    private final StreamFollower follower;
+    private final Thread thread;
+    private volatile Exception failure;
+
+    private Follower(StreamFollower follower) {
+        this.follower = follower;
+        this.thread = new Thread(this::run, "walship-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts following {@code primaryUrl} ({@code http://HOST:PORT/NAME}) into {@code dbPath}; {@code token} may
+     * be null. Throws {@link IllegalArgumentException} for a malformed URL.
+     */
+    public static Follower start(String primaryUrl, Path dbPath, String token) throws IOException {
+        StreamFollower f = StreamFollower.open(FollowerOptions.of(UpstreamUrl.parse(primaryUrl), dbPath).withToken(token));
+        Follower follower = new Follower(f);
+        follower.thread.start();
+        return follower;
+    }
+
+    private void run() {
+        try {
+            follower.run();
+        } catch (Exception e) {
+            failure = e;
+        }
+    }
+
+    /** What readers of the local database see now, or empty before the first snapshot is visible. */
+    public Optional<Pos> position() {
+        return follower.visiblePosition();
+    }
+
+    /**
+     * Waits until readers of the local database see at least {@code pos} (same generation, at or past it).
+     * False on timeout. Throws if the follower stopped for good (wrong token, unknown database).
+     */
+    public boolean awaitPosition(Pos pos, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Pos> seen = position();
+            if (seen.isPresent() && seen.get().generation().equals(pos.generation()) && seen.get().compareTo(pos) >= 0) {
+                return true;
+            }
+            if (failure != null) {
+                throw new IOException("follower stopped: " + failure.getMessage(), failure);
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        follower.close();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
