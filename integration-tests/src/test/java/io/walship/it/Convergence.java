@@ -2,6 +2,7 @@ package io.walship.it;
 
 import io.walship.follower.PositionFile;
 import io.walship.protocol.Pos;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,12 +20,10 @@ final class Convergence {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         PositionFile file = PositionFile.of(followerDb);
-        Optional<Pos> last = Optional.empty();
-        Optional<Pos> target = Optional.empty();
         while (true) {
             check.run();
-            target = primary.pos();
-            last = read(file);
+            Optional<Pos> target = primary.pos();
+            Optional<Pos> last = read(file);
             if (target.isPresent() && last.equals(target)) {
                 return (System.nanoTime() - start) / 1_000_000;
             }
@@ -36,11 +35,24 @@ final class Convergence {
         }
     }
 
+    /** Waits until the follower's first snapshot is visible (its position file exists), as readers must. */
+    static void awaitFirstSnapshot(Path followerDb, Duration timeout, Runnable check) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        PositionFile file = PositionFile.of(followerDb);
+        while (read(file).isEmpty()) {
+            check.run();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(followerDb + ": no position file within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The position file, or empty while it does not exist. */
     static Optional<Pos> read(PositionFile file) {
         try {
             return file.read();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("position file unreadable: " + e.getMessage(), e);
         }
     }

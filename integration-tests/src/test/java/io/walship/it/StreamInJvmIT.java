@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,11 +53,7 @@ class StreamInJvmIT {
                         followers.add(f);
                     }
                     for (FollowerThread f : followers) {
-                        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                                .until(() -> {
-                                    f.check();
-                                    return PositionFile.of(f.db()).read().isPresent();
-                                });
+                        Convergence.awaitFirstSnapshot(f.db(), Duration.ofSeconds(60), f::check);
                         readers.add(FollowerReaders.start(f.db(), 2));
                     }
                     long started = System.nanoTime();
