@@ -44,19 +44,19 @@ class StreamProcessesIT {
                         followers.add(WalshipProcess.follow(primary.followUrl(), f));
                     }
                     for (int i = 0; i < dbs.size(); i++) {
-                        Convergence.awaitFirstSnapshot(dbs.get(i), Duration.ofSeconds(60), alive(followers.get(i)));
+                        Convergence.awaitFirstSnapshot(dbs.get(i), Duration.ofSeconds(60), followers.get(i)::assertAlive);
                         readers.add(FollowerReaders.start(dbs.get(i), 2));
                     }
                     long started = System.nanoTime();
                     for (int r = 0; r < work.rounds(); r++) {
                         work.round(r);
-                        followers.forEach(p -> alive(p).run());
+                        followers.forEach(RunningProcess::assertAlive);
                         readers.forEach(FollowerReaders::check);
                     }
                     long writeMillis = (System.nanoTime() - started) / 1_000_000;
                     List<Long> converge = new ArrayList<>();
                     for (int i = 0; i < dbs.size(); i++) {
-                        converge.add(Convergence.await(primary, dbs.get(i), Duration.ofSeconds(90), alive(followers.get(i))));
+                        converge.add(Convergence.await(primary, dbs.get(i), Duration.ofSeconds(90), followers.get(i)::assertAlive));
                     }
                     List<String> read = new ArrayList<>();
                     for (FollowerReaders rd : readers) {
@@ -84,14 +84,5 @@ class StreamProcessesIT {
                 }
             }
         }
-    }
-
-    /** Fails (with its output) if the follower process has exited. */
-    private static Runnable alive(RunningProcess p) {
-        return () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError("follower exited\n" + p.describe());
-            }
-        };
     }
 }
