@@ -63,7 +63,6 @@ final class FollowCommand implements Runnable {
             Runtime.getRuntime().halt(0);
         }, "walship-follow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        log.info("following {} into {}", upstream, dbPath.toAbsolutePath());
         try {
             follower.run();
         } catch (IOException e) {
