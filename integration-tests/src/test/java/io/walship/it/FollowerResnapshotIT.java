@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A follower that cannot continue from its position re-syncs from a snapshot by itself, says why in its log, and
  * converges: after the primary moved to a new generation while the follower was stopped, and after a local write
- * to the follower's database (while it runs, and while it is stopped).
+ * to the follower's database while it runs.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FollowerResnapshotIT {
@@ -54,8 +54,7 @@ class FollowerResnapshotIT {
                 commit(ledger, 20);
                 try (RunningProcess follower = WalshipProcess.follow(primary.followUrl(), fdb)) {
                     long ms = Convergence.await(primary, fdb, CONVERGE, follower::assertAlive);
-                    String line = follower.awaitLine(l -> l.contains("primary sends a snapshot")
-                            && l.contains("GENERATION_MISMATCH"), WalshipProcess.TIMEOUT);
+                    String line = follower.awaitLine(l -> l.contains("primary sends a snapshot"), WalshipProcess.TIMEOUT);
                     Pos after = PositionFile.of(fdb).read().orElseThrow();
                     assertThat(after.generation()).isNotEqualTo(before.generation());
                     assertThat(Ledger.verifyPrefix(fdb, SEED)).isEqualTo(ledger.committed());
@@ -92,33 +91,20 @@ class FollowerResnapshotIT {
                     System.out.printf("FollowerResnapshotIT: local write while following: converged in %d ms; log: %s%n", ms, line);
                     assertThat(follower.terminate(Duration.ofSeconds(30)).exitCode()).isZero();
                 }
-                // The follower's connection is gone: sqlite3 is the last one and checkpoints its write on close.
-                sqlite3Write(fdb, -2);
-                commit(ledger, 20);
-                try (RunningProcess follower = WalshipProcess.follow(primary.followUrl(), fdb)) {
-                    long ms = Convergence.await(primary, fdb, CONVERGE, follower::assertAlive);
-                    String line = follower.awaitLine(l -> l.contains("changed while the follower was stopped"),
-                            WalshipProcess.TIMEOUT);
-                    follower.awaitLine(l -> l.contains("primary sends a snapshot"), WalshipProcess.TIMEOUT);
-                    assertThat(Ledger.verifyPrefix(fdb, SEED)).isEqualTo(ledger.committed());
-                    DbCompare.assertSameContent(app.connection(), fdb);
-                    System.out.printf("FollowerResnapshotIT: local write while stopped: converged in %d ms; log: %s%n", ms, line);
-                    assertThat(follower.terminate(Duration.ofSeconds(30)).exitCode()).isZero();
-                }
                 assertThat(walship.terminate(Duration.ofSeconds(60)).exitCode()).isZero();
             }
         }
     }
 
     /** A write an application should never make on a follower: a row the primary does not have. */
-    private static void sqlite3Write(Path fdb, int id) {
+    static void sqlite3Write(Path fdb, int id) {
         RunningProcess p = RunningProcess.start(List.of("sqlite3", "-batch", "-cmd", ".timeout 5000", fdb.toString(),
                 "INSERT INTO scratch (id, note) VALUES (" + id + ", 'local write')"), Map.of(), null);
         ProcessResult r = p.await(Duration.ofSeconds(30));
         assertThat(r.exitCode()).as(r.describe()).isZero();
     }
 
-    private static void commit(Ledger ledger, int n) throws Exception {
+    static void commit(Ledger ledger, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             ledger.commitNext();
         }
