@@ -1,6 +1,8 @@
 package io.walship.follower;
 
+import io.walship.protocol.Pos;
 import io.walship.protocol.stream.DecodedRecord;
+import io.walship.protocol.stream.StreamPositions;
 import io.walship.protocol.stream.StreamRecordReader;
 import io.walship.protocol.stream.StreamFormatException;
 import io.walship.protocol.stream.proto.SnapshotBegin;
@@ -22,10 +24,19 @@ final class SnapshotImageStream extends InputStream {
     private int pos;
     private long offset;
     private boolean ended;
+    private Pos consistent;
 
     SnapshotImageStream(StreamRecordReader source, SnapshotBegin begin) {
         this.source = source;
         this.size = begin.getSize();
+    }
+
+    /**
+     * Where the image plus its index's WAL becomes the primary's database ({@code snapshot_end.consistent_position});
+     * null until the whole image was read.
+     */
+    Pos consistentPosition() {
+        return consistent;
     }
 
     @Override
@@ -79,6 +90,7 @@ final class SnapshotImageStream extends InputStream {
                         throw new StreamFormatException("snapshot image CRC-32C mismatch");
                     }
                     ended = true;
+                    consistent = StreamPositions.fromProto(end.getConsistentPosition());
                     return false;
                 }
                 default -> throw new StreamFormatException("unexpected " + r.kind() + " record inside a snapshot");

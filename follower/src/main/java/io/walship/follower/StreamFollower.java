@@ -42,6 +42,13 @@ public final class StreamFollower implements AutoCloseable {
     private volatile StreamRecordReader currentSource;
     private volatile Pos primaryPosition;
     private volatile long reconnects;
+    private boolean announced;
+    /**
+     * After a snapshot, the end its first WAL batch must reach before anything is exposed: the snapshot's consistent
+     * position (earlier, image plus WAL is not a state the primary ever had) and the position already visible in
+     * that generation (readers and the position file never go back); null when no snapshot waits.
+     */
+    private Pos exposeAt;
 
     private StreamFollower(FollowerOptions options, FollowerApplier applier) {
         this.options = options;
@@ -131,6 +138,11 @@ public final class StreamFollower implements AutoCloseable {
                 throw new UpstreamException(resp.statusCode(), options.upstream() + " answered "
                         + resp.statusCode() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse("")));
             }
+            if (!announced) {
+                // Only now: a refused first request must end the command with its one error line alone.
+                log.info("following {} into {}", options.upstream(), options.dbPath());
+                announced = true;
+            }
             StreamRecordReader source = new StreamRecordReader(body);
             currentBody = body;
             currentSource = source;
@@ -161,7 +173,10 @@ public final class StreamFollower implements AutoCloseable {
                 case SNAPSHOT_BEGIN -> {
                     incoming = null;
                     Pos at = StreamPositions.fromProto(r.record().getSnapshotBegin().getPosition());
-                    applier.applySnapshot(at, new SnapshotImageStream(source, r.record().getSnapshotBegin()));
+                    Pos floor = applier.visiblePosition().filter(p -> p.generation().equals(at.generation())).orElse(null);
+                    SnapshotImageStream image = new SnapshotImageStream(source, r.record().getSnapshotBegin());
+                    applier.applySnapshot(at, image);
+                    exposeAt = later(image.consistentPosition(), floor);
                     log.info("{}: snapshot {} received", options.dbPath(), at);
                 }
                 case WAL_SEGMENT -> incoming = segment(incoming, r);
@@ -195,9 +210,10 @@ public final class StreamFollower implements AutoCloseable {
             throw new ContinuityException("segment " + start + ".." + end + " does not continue the follower's position "
                     + expected + "; reconnecting");
         }
-        if (incoming != null && (start.index() != incoming.start().index() || incoming.committedLength() >= MAX_BATCH_BYTES)) {
+        boolean newIndex = incoming != null && start.index() != incoming.start().index();
+        if (incoming != null && (newIndex || incoming.committedLength() >= MAX_BATCH_BYTES)) {
             incoming = flush(incoming);
-            if (incoming != null) {
+            if (incoming != null && newIndex) {
                 throw new ContinuityException("a partial transaction of index " + incoming.start().index()
                         + " was followed by index " + start.index());
             }
@@ -209,14 +225,29 @@ public final class StreamFollower implements AutoCloseable {
         return incoming;
     }
 
-    /** Applies what is committed; returns what is left (a partial transaction) or null. */
+    /**
+     * Applies what is committed; returns what is left (a partial transaction, or everything while a staged snapshot
+     * has not reached {@link #exposeAt}) or null.
+     */
     private IncomingWal flush(IncomingWal incoming) throws IOException {
         if (incoming == null || incoming.committedEnd() == null) {
             return incoming;
         }
-        applier.applyWal(incoming.start(), incoming.committedEnd(), incoming.committedBytes());
+        Pos end = incoming.committedEnd();
+        if (exposeAt != null && end.generation().equals(exposeAt.generation()) && end.compareTo(exposeAt) < 0) {
+            return incoming;
+        }
+        applier.applyWal(incoming.start(), end, incoming.committedBytes());
+        exposeAt = null;
         incoming.dropCommitted();
         return incoming.isEmpty() ? null : incoming;
+    }
+
+    private static Pos later(Pos a, Pos b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return !a.generation().equals(b.generation()) || a.compareTo(b) >= 0 ? a : b;
     }
 
     private void checkSilence() {

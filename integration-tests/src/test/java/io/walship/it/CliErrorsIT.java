@@ -2,6 +2,7 @@ package io.walship.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,49 @@ class CliErrorsIT {
         ProcessResult r = WalshipProcess.run("replicate", db.toString(), replicaUrl());
         assertOneLineError(r, 1);
         assertThat(r.stderr()).contains(db.toString());
+    }
+
+    @Test
+    void followWithAMalformedUrlIsAUsageError() {
+        assertOneLineError(WalshipProcess.run("follow", "not-a-url", dir.resolve("f.db").toString()), 2);
+        assertOneLineError(WalshipProcess.run("follow", "http://127.0.0.1:1/a/b", dir.resolve("f.db").toString()), 2);
+        assertOneLineError(WalshipProcess.run("follow", "ftp://127.0.0.1/app.db", dir.resolve("f.db").toString()), 2);
+    }
+
+    @Test
+    void followingAnUnknownDatabaseIsARuntimeError() throws Exception {
+        Path db = createDb();
+        int port = WalshipProcess.freePort();
+        try (RunningProcess walship = WalshipProcess.replicateServing(db, replicaUrl(), port)) {
+            ProcessResult r = WalshipProcess.run("follow", "http://127.0.0.1:" + port + "/nope.db", dir.resolve("f.db").toString());
+            assertOneLineError(r, 1);
+            assertThat(r.stderr()).contains("404").contains("nope.db");
+        }
+    }
+
+    @Test
+    void followWithAWrongTokenIsARuntimeErrorAndTheRightOneFollows() throws Exception {
+        Path db = createDb();
+        int port = WalshipProcess.freePort();
+        Path config = dir.resolve("walship.yml");
+        Files.writeString(config, "addr: 127.0.0.1:" + port + "\n"
+                + "stream:\n  token: s3cret-token\n"
+                + "dbs:\n  - path: " + db + "\n    replicas:\n      - url: " + replicaUrl() + "\n");
+        try (RunningProcess walship = WalshipProcess.start("replicate", "-config", config.toString())) {
+            walship.awaitLine(l -> l.contains("serving followers on"), WalshipProcess.TIMEOUT);
+            String url = "http://127.0.0.1:" + port + "/app.db";
+            ProcessResult wrong = WalshipProcess.run("follow", "-token", "wrong", url, dir.resolve("f.db").toString());
+            assertOneLineError(wrong, 1);
+            assertThat(wrong.stderr()).contains("401");
+            ProcessResult none = WalshipProcess.run("follow", url, dir.resolve("f.db").toString());
+            assertOneLineError(none, 1);
+            assertThat(none.stderr()).contains("401");
+            Path f = dir.resolve("right.db");
+            try (RunningProcess follower = WalshipProcess.follow(url, f, "-token", "s3cret-token")) {
+                Convergence.awaitFirstSnapshot(f, WalshipProcess.TIMEOUT, follower::assertAlive);
+                assertThat(follower.terminate(WalshipProcess.TIMEOUT).exitCode()).isZero();
+            }
+        }
     }
 
     private Path createDb() throws Exception {

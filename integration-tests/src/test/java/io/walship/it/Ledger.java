@@ -124,6 +124,28 @@ final class Ledger {
         }
     }
 
+    /**
+     * One statement, hence one read transaction, that sums up a state of this workload: ledger rows, their highest
+     * id, the head, scratch rows, the items the ledger announces and the items present.
+     */
+    static final String INVARIANT_SQL = "SELECT (SELECT count(*) FROM ledger), (SELECT coalesce(max(id), 0) FROM ledger),"
+            + " (SELECT coalesce(max(last), 0) FROM head), (SELECT count(*) FROM scratch),"
+            + " (SELECT coalesce(sum(items), 0) FROM ledger), (SELECT count(*) FROM ledger_items)";
+
+    /**
+     * Checks a row of {@link #INVARIANT_SQL}, which every committed transaction preserves and a partly visible one
+     * breaks; returns the state's {@code k}.
+     */
+    static long checkInvariant(long[] row, String where) {
+        long k = row[0];
+        boolean ok = row[1] == k && row[2] == k && row[3] == Math.min(k, SCRATCH) && row[4] == row[5];
+        if (!ok) {
+            throw new AssertionError(where + ": not a committed state: ledger rows " + row[0] + ", max id " + row[1]
+                    + ", head " + row[2] + ", scratch rows " + row[3] + ", items announced " + row[4] + ", items present " + row[5]);
+        }
+        return k;
+    }
+
     private static void checkItems(Connection r, Path db, long seed, long k) throws SQLException {
         long txn = 1;
         int n = 0;

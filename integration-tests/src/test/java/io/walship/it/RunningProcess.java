@@ -70,6 +70,13 @@ final class RunningProcess implements AutoCloseable {
         return read(err);
     }
 
+    /** Fails, with everything the process said, if it has exited. */
+    void assertAlive() {
+        if (!process.isAlive()) {
+            throw new AssertionError("process exited early\n" + describe());
+        }
+    }
+
     /** Waits until a line of either stream matches; fails (with the output) on timeout or early exit. */
     String awaitLine(Predicate<String> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -2,6 +2,10 @@ package io.walship.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +48,32 @@ final class WalshipProcess {
         RunningProcess p = start("replicate", db.toString(), replicaUrl);
         p.awaitLine(l -> l.contains("msg=\"replicating "), TIMEOUT);
         return p;
+    }
+
+    /** {@code walship replicate -addr 127.0.0.1:PORT DB URL}; returns once it also serves followers. */
+    static RunningProcess replicateServing(Path db, String replicaUrl, int port) {
+        RunningProcess p = start("replicate", "-addr", "127.0.0.1:" + port, db.toString(), replicaUrl);
+        p.awaitLine(l -> l.contains("serving followers on"), TIMEOUT);
+        return p;
+    }
+
+    /** {@code walship follow [extra flags] PRIMARY_URL DB}; does not wait (the first snapshot shows as the position file). */
+    static RunningProcess follow(String primaryUrl, Path db, String... flags) {
+        List<String> args = new ArrayList<>();
+        args.add("follow");
+        args.addAll(List.of(flags));
+        args.add(primaryUrl);
+        args.add(db.toString());
+        return start(args.toArray(String[]::new));
+    }
+
+    /** A loopback port nobody listens on right now, so a primary can be restarted on the same one. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String fileUrl(Path dir) {

@@ -254,6 +254,22 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Captures every transaction committed so far and returns the position after them. {@code GET /pos} answers
+     * this rather than {@link #position()}, which lags the capture loop's poll (and, when SQLite restarts the WAL
+     * in a file that does not grow, its monitor interval): read-your-writes needs a position that includes the
+     * caller's earlier commits (interface.md).
+     */
+    public Pos capturePosition() throws IOException {
+        lock.lock();
+        try {
+            captureNew();
+            return position;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Forces a checkpoint in the given mode (the validation and test paths use this). */
     public void checkpoint(CheckpointMode mode) throws IOException {
         lock.lock();

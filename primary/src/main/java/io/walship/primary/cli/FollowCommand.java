@@ -131,7 +131,6 @@ final class FollowCommand implements Runnable {
         for (Target t : targets) {
             try {
                 followers.add(StreamFollower.open(FollowerOptions.of(t.upstream(), t.dbPath()).withToken(t.token())));
-                log.info("following {} into {}", t.upstream(), t.dbPath().toAbsolutePath());
             } catch (IOException e) {
                 followers.forEach(FollowCommand::closeQuietly);
                 throw new UserException(t.dbPath() + ": " + Main.describe(e), e);

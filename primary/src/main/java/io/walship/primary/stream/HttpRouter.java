@@ -1,5 +1,6 @@
 package io.walship.primary.stream;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -10,14 +11,16 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.protocol.Pos;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers one HTTP request on the event loop: {@code /healthz}, {@code /metrics}, {@code /pos/NAME}, or hands the
  * connection to a follower session for {@code /stream/NAME?pos=POS}. Only cheap work happens here (a map lookup,
- * a volatile read, parsing); everything that touches files runs in the session's pump.
+ * parsing); everything that touches files runs in the session's pump or on the I/O executor.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
@@ -58,13 +61,28 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.startsWith(POS)) {
             CapturedDatabase db = lookup(ctx, path.substring(POS.length()), keepAlive);
             if (db != null) {
-                Responses.text(ctx.channel(), HttpResponseStatus.OK, db.position().toString(), keepAlive);
+                position(ctx.channel(), db, keepAlive);
             }
         } else if (path.startsWith(STREAM)) {
             stream(ctx, uri, path.substring(STREAM.length()));
         } else {
             Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no such endpoint " + path
                     + " (endpoints: /stream/NAME?pos=POS, /pos/NAME, /metrics, /healthz)", keepAlive);
+        }
+    }
+
+    /** Captures first (file I/O, off the event loop), so the answer includes every commit made before the request. */
+    private void position(Channel ch, CapturedDatabase db, boolean keepAlive) {
+        try {
+            server.io().execute(() -> {
+                try {
+                    Responses.text(ch, HttpResponseStatus.OK, db.capturePosition().toString(), keepAlive);
+                } catch (IOException | RuntimeException e) {
+                    Responses.text(ch, HttpResponseStatus.SERVICE_UNAVAILABLE, "position unavailable: " + e.getMessage(), false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            Responses.text(ch, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down", false);
         }
     }
 

@@ -122,6 +122,11 @@ public final class StreamServer implements AutoCloseable {
         return sources;
     }
 
+    /** The executor for file I/O on behalf of requests. */
+    ExecutorService io() {
+        return io;
+    }
+
     BearerAuth auth() {
         return auth;
     }
