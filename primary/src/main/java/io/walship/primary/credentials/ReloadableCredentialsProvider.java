@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -46,13 +45,32 @@ public final class ReloadableCredentialsProvider implements AwsCredentialsProvid
             }
             d = delegate;
             if (d == null) {
-                throw SdkClientException.create(owner + ": " + buildError,
-                        new CredentialsUnavailableException(buildError, null));
+                throw new CredentialsUnavailableException(buildError, null);
             }
         }
-        AwsCredentials c = d.resolveCredentials();
+        AwsCredentials c;
+        try {
+            c = d.resolveCredentials();
+        } catch (CredentialsUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The SDK's messages stop at "Failed to refresh ..."; the reason is in the causes.
+            throw new CredentialsUnavailableException("cannot obtain credentials from " + settings.sourceName() + ": "
+                    + causes(e), e);
+        }
         noteCredentials(c);
         return c;
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+            if (sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.toString();
     }
 
     /**
