@@ -51,6 +51,13 @@ public record ReplicaConfig(
                 DEFAULT_SYNC_INTERVAL, Duration.ZERO, DEFAULT_RETENTION, DEFAULT_RETENTION_CHECK_INTERVAL, Duration.ZERO);
     }
 
+    /** The same replica without its credential keys: what a reload may not change under a running replica. */
+    public ReplicaConfig withoutCredentials() {
+        return new ReplicaConfig(name, type, url, path, bucket, endpoint, region, forcePathStyle, skipVerify, null, null,
+                syncInterval, snapshotInterval, retention, retentionCheckInterval, validationInterval, null, null, null,
+                null);
+    }
+
     /** Litestream names an unnamed replica after its type. */
     public String displayName(String resolvedType) {
         return name != null && !name.isEmpty() ? name : resolvedType;

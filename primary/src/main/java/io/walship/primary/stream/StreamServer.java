@@ -129,6 +129,7 @@ public final class StreamServer implements AutoCloseable {
     String metricsText() {
         StringBuilder sb = new StringBuilder();
         metrics.render(sb);
+        sources.renderMetrics(sb);
         return sb.toString().stripTrailing();
     }
 
