@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,11 +51,14 @@ public final class Replicator implements AutoCloseable, StreamSources {
 
     public Replicator(Function<ReplicaConfig, ReplicaClient> clients) {
         this.clients = clients;
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "walship-archive");
             t.setDaemon(true);
             return t;
         });
+        // Timers may be due in hours (snapshot-interval); stop() must not wait for them.
+        timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = timers;
         this.captureThread = new Thread(this::captureLoop, "walship-capture");
         this.captureThread.setDaemon(true);
         this.captureThread.start();
