@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -45,21 +47,28 @@ public final class ReloadableCredentialsProvider implements AwsCredentialsProvid
             }
             d = delegate;
             if (d == null) {
-                throw new CredentialsUnavailableException(buildError, null);
+                throw unavailable(new CredentialsUnavailableException(buildError, null));
             }
         }
         AwsCredentials c;
         try {
             c = d.resolveCredentials();
+        } catch (SdkException e) {
+            throw e; // the SDK's own chain: S3Failures knows its messages
         } catch (CredentialsUnavailableException e) {
-            throw e;
+            throw unavailable(e);
         } catch (RuntimeException e) {
             // The SDK's messages stop at "Failed to refresh ..."; the reason is in the causes.
-            throw new CredentialsUnavailableException("cannot obtain credentials from " + settings.sourceName() + ": "
-                    + causes(e), e);
+            throw unavailable(new CredentialsUnavailableException("cannot obtain credentials from "
+                    + settings.sourceName() + ": " + causes(e), e));
         }
         noteCredentials(c);
         return c;
+    }
+
+    /** The SDK only turns its own exception type into a failed request; others would escape the client raw. */
+    private static SdkClientException unavailable(CredentialsUnavailableException e) {
+        return SdkClientException.create(e.getMessage(), e);
     }
 
     private static String causes(Throwable e) {

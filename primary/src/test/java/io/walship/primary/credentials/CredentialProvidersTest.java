@@ -102,7 +102,7 @@ class CredentialProvidersTest {
     void aFailingProcessIsAClearError() throws Exception {
         try (ReloadableCredentialsProvider p = new ReloadableCredentialsProvider("test",
                 new CredentialSettings(null, null, null, null, "echo token service unreachable >&2; exit 3", null))) {
-            assertThatThrownBy(p::resolveCredentials).isInstanceOf(CredentialsUnavailableException.class)
+            assertThatThrownBy(p::resolveCredentials).hasCauseInstanceOf(CredentialsUnavailableException.class)
                     .hasMessageContaining("credential-process").hasMessageContaining("exit value (3)")
                     .hasMessageContaining("token service unreachable");
         }

@@ -8,6 +8,7 @@ import io.walship.embeddeds3.FakeIotCredentialsEndpoint;
 import io.walship.embeddeds3.TestPki;
 import io.walship.primary.credentials.CredentialSettings;
 import io.walship.primary.credentials.IotSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,6 +91,25 @@ class CredentialRotationS3Test {
                 assertThat(client.generations()).containsExactly(GEN);
                 assertThat(client.credentialsExpiry()).isAfter(Instant.now().plus(Duration.ofMinutes(119)));
                 assertThat(iot.requests()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void anUnavailableCredentialSourceIsAOneLineReplicaError() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        s3 = EmbeddedS3.startOnDisk("ASIAK1", "secret-1", dir.resolve("s3"), 0);
+        try (FakeIotCredentialsEndpoint iot = FakeIotCredentialsEndpoint.start(pki, "alias")) {
+            iot.failWith(403);
+            IotSettings device = new IotSettings(iot.endpoint(), "alias", "thing", pki.deviceCertPem(),
+                    pki.deviceKeyPem().toString(), pki.caPem());
+            try (S3ReplicaClient client = new S3ReplicaClient(settings(
+                    new CredentialSettings(null, null, null, null, null, device)))) {
+                assertThatThrownBy(client::generations).isInstanceOf(IOException.class)
+                        .hasMessageStartingWith("s3://bkt/db (endpoint " + s3.endpoint() + "): no usable credentials"
+                                + " while listing generations/: cannot obtain credentials from the AWS IoT credential provider")
+                        .hasMessageContaining("HTTP 403: Access Denied")
+                        .hasMessageNotContaining("\n");
             }
         }
     }
