@@ -88,6 +88,9 @@ public final class ReloadableCredentialsProvider implements AwsCredentialsProvid
      * credential process run again even when its output named no expiry.
      */
     public synchronized void invalidate(String why) {
+        if (settings.isStatic()) {
+            return; // nothing to read again: a SIGHUP brings new static keys
+        }
         if (delegate instanceof IotCredentialsProvider iot) {
             iot.invalidate();
         } else {
@@ -124,19 +127,27 @@ public final class ReloadableCredentialsProvider implements AwsCredentialsProvid
         }
     }
 
+    /**
+     * Logs each change of credentials; the first non-expiring ones only at debug level, so one-shot commands
+     * (restore, listings) with static keys print nothing extra.
+     */
     private void noteCredentials(AwsCredentials c) {
         Instant exp = c.expirationTime().orElse(null);
         if (Objects.equals(exp, expiration) && Objects.equals(c.accessKeyId(), keyId)) {
             return;
         }
+        boolean first = keyId == null;
         expiration = exp;
         keyId = c.accessKeyId();
-        if (exp == null) {
-            log.info("{}: using credentials from {} (key {}), no expiry", owner, settings.sourceName(),
-                    abbreviate(c.accessKeyId()));
-        } else {
+        if (exp != null) {
             log.info("{}: using credentials from {} (key {}), expire at {} (in {} s)", owner, settings.sourceName(),
                     abbreviate(c.accessKeyId()), exp, Duration.between(clock.instant(), exp).toSeconds());
+        } else if (first) {
+            log.debug("{}: using credentials from {} (key {}), no expiry", owner, settings.sourceName(),
+                    abbreviate(c.accessKeyId()));
+        } else {
+            log.info("{}: using credentials from {} (key {}), no expiry", owner, settings.sourceName(),
+                    abbreviate(c.accessKeyId()));
         }
     }
 
