@@ -47,6 +47,8 @@ class CredentialRotationIT {
     private static final String S2 = "second-secret-9876543210";
     private static final List<String> DBS = List.of("file", "process", "iot");
     private static final Pattern NEXT_SNAPSHOT = Pattern.compile("replica_next_snapshot_timestamp_seconds\\{db=\"[^\"]*/([a-z]+)\\.db\",replica=\"s3\"} (\\S+)");
+    private static final Pattern LAST_SUCCESS = Pattern.compile(
+            "walship_replica_last_upload_success_timestamp_seconds\\{db=\"[^\"]*/([a-z]+)\\.db\",replica=\"s3\"} (\\S+)");
     private static final Pattern EXPIRY = Pattern.compile("replica_credentials_expiry_timestamp_seconds\\{db=\"[^\"]*/iot\\.db\",replica=\"s3\"} (\\S+)");
 
     @TempDir
@@ -151,8 +153,7 @@ class CredentialRotationIT {
             writeCredentialsFile(credentialsFile, K2, S2);
             Files.writeString(processKeys, K2 + " " + S2 + "\n");
             iot.setCredentials(K2, S2, Instant.now().plus(Duration.ofHours(2)));
-            int resumed = count(walship, "uploads resumed");
-            awaitLines(walship, "uploads resumed", resumed + 3);
+            awaitUploadingSince(metrics, Instant.now(), walship);
             assertThat(iotExpiry(metrics)).as("the IoT credentials in use now are the new ones").isGreaterThan(firstExpiry);
             assertThat(nextSnapshots(metrics)).as("snapshot timers untouched by the rotation").isEqualTo(nextSnapshot);
 
@@ -171,8 +172,8 @@ class CredentialRotationIT {
             writers.forEach(AppWriter::check);
             assertThat(walship.stdout() + walship.stderr()).contains("upload failed");
             s3 = EmbeddedS3.startOnDisk(K2, S2, dir.resolve("s3-data"), port);
-            resumed = count(walship, "uploads resumed");
-            awaitLines(walship, "uploads resumed", resumed + 3);
+            awaitUploadingSince(metrics, Instant.now(), walship);
+            assertThat(walship.stdout() + walship.stderr()).contains("uploads resumed");
 
             for (AppWriter w : writers) {
                 w.stop();
@@ -207,6 +208,28 @@ class CredentialRotationIT {
         String prefix = name + ".db/generations/";
         return s3.keys(BUCKET).stream().filter(k -> k.startsWith(prefix))
                 .map(k -> k.substring(prefix.length(), prefix.length() + 16)).collect(Collectors.toSet());
+    }
+
+    /**
+     * Waits until every replica synced successfully after {@code since}. The writers commit every few tens of
+     * milliseconds, so each such sync uploaded new WAL with the credentials in use then.
+     */
+    private static void awaitUploadingSince(URI metrics, Instant since, RunningProcess walship) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            Map<String, Double> last = new TreeMap<>();
+            Matcher m = LAST_SUCCESS.matcher(get(metrics));
+            while (m.find()) {
+                last.put(m.group(1), Double.parseDouble(m.group(2)));
+            }
+            if (last.keySet().containsAll(DBS) && last.values().stream().allMatch(t -> t * 1000 > since.toEpochMilli() + 1000)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("replicas did not sync after " + since + ": " + last + "\n" + walship.describe());
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static Map<String, String> nextSnapshots(URI metrics) throws Exception {
