@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -18,7 +20,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A real S3 endpoint on 127.0.0.1: S3Proxy in-process (free port, in-memory store, AWS v4 auth), plus a plain
+ * A real S3 endpoint on 127.0.0.1: S3Proxy in-process (free port and in-memory store, or a given port and a
+ * directory), AWS v4 auth, plus a plain
  * SDK client for setting up buckets and inspecting raw keys independently of the code under test.
  */
 public final class EmbeddedS3 implements AutoCloseable {
@@ -35,7 +38,18 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     public static EmbeddedS3 start(String accessKey, String secret) throws Exception {
-        return start(accessKey, secret, null);
+        return start(accessKey, secret, null, new TransientNio2BlobStore(), 0, false);
+    }
+
+    /**
+     * A server whose objects live as plain files under {@code dataDir} (one directory per bucket), on a given
+     * port (0 for a free one): stopping it and starting another on the same port and directory, possibly with
+     * other keys, is to a client the same S3 endpoint restarted with rotated credentials. It also accepts
+     * temporary (session) credentials: S3Proxy knows no session tokens, so their header is ignored.
+     */
+    public static EmbeddedS3 startOnDisk(String accessKey, String secret, Path dataDir, int port) throws Exception {
+        java.nio.file.Files.createDirectories(dataDir);
+        return start(accessKey, secret, null, new FilesystemNio2BlobStore(dataDir.toString()), port, true);
     }
 
     /**
@@ -43,14 +57,16 @@ public final class EmbeddedS3 implements AutoCloseable {
      * e.g. a self-signed certificate for testing skip-verify. Buckets are still set up over plain HTTP.
      */
     public static EmbeddedS3 startWithTls(String accessKey, String secret, Path keyStore) throws Exception {
-        return start(accessKey, secret, keyStore);
+        return start(accessKey, secret, keyStore, new TransientNio2BlobStore(), 0, false);
     }
 
-    private static EmbeddedS3 start(String accessKey, String secret, Path keyStore) throws Exception {
+    private static EmbeddedS3 start(String accessKey, String secret, Path keyStore, BlobStore store, int port,
+                                    boolean ignoreUnknownHeaders) throws Exception {
         S3Proxy.Builder builder = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secret)
+                .ignoreUnknownHeaders(ignoreUnknownHeaders)
                 .stopTimeout(0); // otherwise stop() waits ~2 s for idle connections
         if (keyStore != null) {
             builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), KEY_STORE_PASSWORD);
@@ -95,6 +111,10 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** The HTTPS endpoint of a server started {@link #startWithTls with TLS}. */
     public URI secureEndpoint() {
         return URI.create("https://127.0.0.1:" + proxy.getSecurePort());
+    }
+
+    public int port() {
+        return proxy.getPort();
     }
 
     public URI endpoint() {

@@ -40,12 +40,37 @@ public final class ReplicaWorker {
     /** What the replica holds: everything before this position. Null until computed from the listing. */
     private Pos pos;
     private Instant lastSnapshotAt;
+    private final UploadHealth health;
+    /** When the snapshot and retention timers fire next (null: not scheduled); kept across reloads. */
+    private volatile Instant nextSnapshotAt;
+    private volatile Instant nextRetentionAt;
 
     public ReplicaWorker(CapturedDatabase db, ReplicaClient client, ReplicaConfig config, String name) {
         this.db = db;
         this.client = client;
         this.config = config;
         this.name = name;
+        this.health = new UploadHealth(config.syncInterval());
+    }
+
+    public UploadHealth health() {
+        return health;
+    }
+
+    public Instant nextSnapshotAt() {
+        return nextSnapshotAt;
+    }
+
+    void nextSnapshotAt(Instant at) {
+        nextSnapshotAt = at;
+    }
+
+    public Instant nextRetentionAt() {
+        return nextRetentionAt;
+    }
+
+    void nextRetentionAt(Instant at) {
+        nextRetentionAt = at;
     }
 
     public String name() {

@@ -4,20 +4,25 @@ import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.capture.DatabaseReplacedException;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
+import io.walship.primary.credentials.CredentialSettings;
 import io.walship.primary.replica.ReplicaClient;
+import io.walship.primary.replica.ReplicaClients;
 import io.walship.primary.stream.StreamSources;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,19 +43,22 @@ public final class Replicator implements AutoCloseable, StreamSources {
 
     /**
      * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
-     * {@code tasks} its scheduled timers.
+     * {@code tasks} its scheduled timers, {@code backlog} the local shadow WAL its replicas still need.
      */
     public record Entry(CapturedDatabase db, List<ReplicaWorker> workers, AtomicLong lastFullSync,
-                        List<ScheduledFuture<?>> tasks) {
+                        List<ScheduledFuture<?>> tasks, BacklogBudget backlog) {
     }
 
     public Replicator(Function<ReplicaConfig, ReplicaClient> clients) {
         this.clients = clients;
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "walship-archive");
             t.setDaemon(true);
             return t;
         });
+        // Timers may be due in hours (snapshot-interval); stop() must not wait for them.
+        timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = timers;
         this.captureThread = new Thread(this::captureLoop, "walship-capture");
         this.captureThread.setDaemon(true);
         this.captureThread.start();
@@ -69,7 +77,8 @@ public final class Replicator implements AutoCloseable, StreamSources {
             db.close();
             throw e;
         }
-        Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()), new CopyOnWriteArrayList<>());
+        Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()), new CopyOnWriteArrayList<>(),
+                new BacklogBudget(db, config.backlogBudget()));
         entries.add(entry);
         for (ReplicaWorker w : workers) {
             schedule(entry, w);
@@ -92,19 +101,43 @@ public final class Replicator implements AutoCloseable, StreamSources {
         return null;
     }
 
+    @Override
+    public void renderMetrics(StringBuilder out) {
+        ArchiveMetrics.render(entries(), out);
+    }
+
     private void schedule(Entry entry, ReplicaWorker w) {
         long sync = millis(w.config().syncInterval(), 1000);
         entry.tasks().add(scheduler.scheduleWithFixedDelay(() -> syncWorker(entry, w), 0, sync, TimeUnit.MILLISECONDS));
         Duration retention = w.config().retention();
         if (retention != null && !retention.isZero()) {
-            long every = Math.min(millis(w.config().retentionCheckInterval(), 3_600_000), retention.toMillis());
-            entry.tasks().add(scheduler.scheduleWithFixedDelay(() -> retain(entry, w, retention), every, every,
-                    TimeUnit.MILLISECONDS));
+            Duration every = Duration.ofMillis(Math.min(millis(w.config().retentionCheckInterval(), 3_600_000),
+                    retention.toMillis()));
+            scheduleAt(entry, Instant.now().plus(every), w::nextRetentionAt, () -> retainTick(entry, w, retention, every));
         }
         Duration snapshotEvery = w.config().snapshotInterval();
         if (snapshotEvery != null && !snapshotEvery.isZero()) {
-            entry.tasks().add(scheduler.schedule(() -> snapshotTick(entry, w, snapshotEvery), snapshotEvery.toMillis(),
-                    TimeUnit.MILLISECONDS));
+            Instant first = Instant.now().plus(snapshotEvery);
+            log.info("{}: replica {}: next snapshot at {}", entry.db().path(), w.name(), first);
+            scheduleAt(entry, first, w::nextSnapshotAt, () -> snapshotTick(entry, w, snapshotEvery));
+        }
+    }
+
+    /**
+     * Runs a timer once at {@code at}, recording the time so metrics and reloads can show it; each tick schedules
+     * the next one, so nothing but the timer itself ever moves it.
+     */
+    private void scheduleAt(Entry entry, Instant at, Consumer<Instant> record, Runnable tick) {
+        if (!running.get() || !entries.contains(entry)) {
+            return;
+        }
+        record.accept(at);
+        long delay = Math.max(0, at.toEpochMilli() - System.currentTimeMillis());
+        try {
+            entry.tasks().removeIf(ScheduledFuture::isDone);
+            entry.tasks().add(scheduler.schedule(tick, delay, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // shutting down
         }
     }
 
@@ -117,6 +150,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
                 if (due || e.db().walGrew()) {
                     if (due) {
                         e.lastFullSync().set(now);
+                        checkBacklog(e);
                     }
                     try {
                         e.db().sync();
@@ -131,6 +165,14 @@ public final class Replicator implements AutoCloseable, StreamSources {
                 }
             }
             sleep(CAPTURE_POLL_MILLIS);
+        }
+    }
+
+    private static void checkBacklog(Entry e) {
+        try {
+            e.backlog().check(e.workers());
+        } catch (IOException | RuntimeException ex) {
+            log.warn("{}: cannot measure the local WAL backlog: {}", e.db().path(), ex.getMessage());
         }
     }
 
@@ -153,12 +195,29 @@ public final class Replicator implements AutoCloseable, StreamSources {
         }
     }
 
+    /**
+     * Uploads what is new, unless the replica is backing off after failures. Nothing is lost while it fails: the
+     * shadow WALs stay on disk (within the backlog budget) and the worker resumes from the replica's own listing.
+     */
     private void syncWorker(Entry entry, ReplicaWorker w) {
+        if (!w.health().due(Instant.now())) {
+            return;
+        }
         try {
             w.sync();
+            int ended = w.health().succeeded(Instant.now());
+            if (ended > 0) {
+                log.info("{}: replica {}: uploads resumed after {} failed attempts; replica is at {}", entry.db().path(),
+                        w.name(), ended, w.position() == null ? "?" : w.position().toLitestreamString());
+            }
             retainShadow(entry);
         } catch (IOException | RuntimeException ex) {
-            log.warn("{}: replica {}: sync failed: {}", entry.db().path(), w.name(), ex.getMessage());
+            Instant since = w.health().failingSince();
+            Duration wait = w.health().failed(Instant.now(), ex.getMessage());
+            long failingFor = since == null ? 0 : Duration.between(since, Instant.now()).toSeconds();
+            log.warn("{}: replica {}: upload failed (attempt {}, failing for {} s, next attempt in {} ms, {} bytes of WAL"
+                    + " kept locally meanwhile): {}", entry.db().path(), w.name(), w.health().failures(), failingFor,
+                    wait.toMillis(), entry.backlog().bytes(), ex.getMessage());
         }
     }
 
@@ -185,32 +244,99 @@ public final class Replicator implements AutoCloseable, StreamSources {
         }
     }
 
-    private void retain(Entry entry, ReplicaWorker w, Duration retention) {
+    private void retainTick(Entry entry, ReplicaWorker w, Duration retention, Duration every) {
+        if (!running.get() || !entries.contains(entry)) {
+            return;
+        }
         try {
             w.enforceRetention(retention);
         } catch (IOException | RuntimeException ex) {
             log.warn("{}: replica {}: retention failed: {}", entry.db().path(), w.name(), ex.getMessage());
         }
+        scheduleAt(entry, Instant.now().plus(every), w::nextRetentionAt, () -> retainTick(entry, w, retention, every));
     }
 
-    /** Snapshot timer aligned to the newest snapshot, as Litestream does, so restarts do not reset it. */
+    /**
+     * Snapshot timer aligned to the newest snapshot, as Litestream does, so restarts do not reset it. A failed
+     * snapshot (S3 unreachable) is retried within the upload backoff's ceiling rather than a whole interval later.
+     */
     private void snapshotTick(Entry entry, ReplicaWorker w, Duration every) {
-        if (!running.get()) {
+        if (!running.get() || !entries.contains(entry)) {
             return;
         }
-        long delay = every.toMillis();
+        Instant next;
         try {
             Instant last = w.lastSnapshotAt();
             Instant due = last == null ? Instant.now() : last.plus(every);
             if (!Instant.now().isBefore(due)) {
                 w.snapshotNow();
+                next = Instant.now().plus(every);
+                log.info("{}: replica {}: next snapshot at {}", entry.db().path(), w.name(), next);
             } else {
-                delay = Math.max(1, due.toEpochMilli() - System.currentTimeMillis());
+                next = due;
             }
         } catch (IOException | RuntimeException ex) {
-            log.warn("{}: replica {}: snapshot failed: {}", entry.db().path(), w.name(), ex.getMessage());
+            Duration retry = every.compareTo(UploadHealth.MAX_BACKOFF) < 0 ? every : UploadHealth.MAX_BACKOFF;
+            next = Instant.now().plus(retry);
+            log.warn("{}: replica {}: snapshot failed, retrying at {}: {}", entry.db().path(), w.name(), next,
+                    ex.getMessage());
         }
-        ScheduledFuture<?> ignored = scheduler.schedule(() -> snapshotTick(entry, w, every), delay, TimeUnit.MILLISECONDS);
+        scheduleAt(entry, next, w::nextSnapshotAt, () -> snapshotTick(entry, w, every));
+    }
+
+    /**
+     * SIGHUP: applies what can change under running replicas, which keep their position, timers and followers.
+     * Credentials are re-read (files, processes, IoT, even when unchanged) or switched to a new source, failing
+     * replicas retry at once, and {@code backlog-budget} takes the new value. Anything else (databases or replicas
+     * added, removed or moved elsewhere, intervals, addresses) needs a restart and is reported, not applied.
+     */
+    public synchronized void reload(List<DbConfig> next, Map<String, String> env) {
+        for (Entry e : entries) {
+            DbConfig nc = next.stream().filter(d -> d.path().equals(e.db().path())).findFirst().orElse(null);
+            if (nc == null) {
+                log.warn("reload: {} is no longer configured; removing a database needs a restart (still replicating it)",
+                        e.db().path());
+                continue;
+            }
+            e.backlog().budget(nc.backlogBudget());
+            List<ReplicaConfig> rcs = nc.replicas();
+            if (rcs.size() != e.workers().size()) {
+                log.warn("reload: {}: adding or removing replicas needs a restart (keeping {})", e.db().path(),
+                        e.workers().stream().map(ReplicaWorker::name).toList());
+            }
+            for (int i = 0; i < Math.min(rcs.size(), e.workers().size()); i++) {
+                reloadWorker(e, e.workers().get(i), rcs.get(i), env);
+            }
+        }
+        for (DbConfig d : next) {
+            if (entries.stream().noneMatch(e -> e.db().path().equals(d.path()))) {
+                log.warn("reload: {} is new in the config; adding a database needs a restart", d.path());
+            }
+        }
+    }
+
+    private static void reloadWorker(Entry e, ReplicaWorker w, ReplicaConfig rc, Map<String, String> env) {
+        if (!w.config().withoutCredentials().equals(rc.withoutCredentials())) {
+            log.warn("reload: {}: replica {}: only credential keys and backlog-budget change without a restart;"
+                    + " its other changes are ignored until then", e.db().path(), w.name());
+        }
+        CredentialSettings before = w.client().credentialSettings();
+        if (before != null) {
+            try {
+                CredentialSettings after = ReplicaClients.credentials(rc, env);
+                w.client().reloadCredentials(after);
+                log.info("reload: {}: replica {}: credentials re-read ({}{})", e.db().path(), w.name(),
+                        after.sourceName(), after.equals(before) ? "" : ", was " + before.sourceName());
+            } catch (RuntimeException ex) {
+                log.error("reload: {}: replica {}: keeping the current credentials: {}", e.db().path(), w.name(),
+                        ex.getMessage());
+            }
+        }
+        w.health().retryNow();
+        log.info("reload: {}: replica {}: kept position {}, next snapshot at {}, next retention check at {}",
+                e.db().path(), w.name(), w.position() == null ? "(recomputed at next sync)" : w.position().toLitestreamString(),
+                w.nextSnapshotAt() == null ? "none" : w.nextSnapshotAt(),
+                w.nextRetentionAt() == null ? "none" : w.nextRetentionAt());
     }
 
     /**

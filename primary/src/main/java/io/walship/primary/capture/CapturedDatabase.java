@@ -23,10 +23,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -686,6 +688,44 @@ public final class CapturedDatabase implements AutoCloseable {
             oldest = idx;
         }
         return oldest;
+    }
+
+    /** Bytes of shadow WAL kept on disk for the current generation: what replicas and followers still need. */
+    public long backlogBytes() throws IOException {
+        long total = 0;
+        for (long size : store.sizes(position.generation()).values()) {
+            total += size;
+        }
+        return total;
+    }
+
+    /**
+     * Deletes the oldest shadow WALs until at most {@code budget} bytes remain, never the current index nor one a
+     * follower is reading. Replicas that had not uploaded them find them gone and resume with a snapshot in the
+     * same generation. Returns the indexes deleted.
+     */
+    public List<Long> dropBacklogBeyond(long budget) throws IOException {
+        synchronized (shadowReaders) {
+            Pos p = position;
+            long keepFrom = p.index();
+            for (Pos held : shadowReaders.values()) {
+                if (held.generation().equals(p.generation())) {
+                    keepFrom = Math.min(keepFrom, held.index());
+                }
+            }
+            SortedMap<Long, Long> sizes = store.sizes(p.generation());
+            long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+            List<Long> dropped = new ArrayList<>();
+            for (var e : sizes.entrySet()) {
+                if (total <= budget || e.getKey() >= keepFrom) {
+                    break;
+                }
+                Files.deleteIfExists(store.shadowPath(p.generation(), e.getKey()));
+                total -= e.getValue();
+                dropped.add(e.getKey());
+            }
+            return dropped;
+        }
     }
 
     /**

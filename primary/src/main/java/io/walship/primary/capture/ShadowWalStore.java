@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.nio.channels.FileChannel;
@@ -77,6 +79,19 @@ final class ShadowWalStore {
             return out;
         }
         out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /** Size in bytes of each shadow WAL of a generation, by ascending index. */
+    SortedMap<Long, Long> sizes(String generation) throws IOException {
+        SortedMap<Long, Long> out = new TreeMap<>();
+        for (long i : indexes(generation)) {
+            try {
+                out.put(i, Files.size(shadowPath(generation, i)));
+            } catch (NoSuchFileException e) {
+                // removed meanwhile: no longer part of the backlog
+            }
+        }
         return out;
     }
 

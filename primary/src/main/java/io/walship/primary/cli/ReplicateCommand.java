@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code walship replicate [-config PATH] [DB_PATH REPLICA_URL...]}: the primary daemon. Captures each database's
- * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0.
+ * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0. SIGHUP reloads
+ * the config file's credentials (and backlog budgets) without stopping anything.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
 final class ReplicateCommand implements Runnable {
@@ -61,6 +62,7 @@ final class ReplicateCommand implements Runnable {
                     db.replicas().stream().map(ReplicaClients::displayName).toList()));
         }
         StreamServer server = address == null ? null : startServer(replicator, address, cfg);
+        ReloadSignal.install(() -> reload(replicator, dbs));
         // Registered only once running: a failed start must exit 1 without a shutdown log.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,6 +84,24 @@ final class ReplicateCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * SIGHUP: re-reads the config file (or, without one, just the credentials the environment points at) and
+     * applies what {@link Replicator#reload} can change under running replicas. A broken file changes nothing.
+     */
+    private void reload(Replicator replicator, List<DbConfig> started) {
+        List<DbConfig> next = started;
+        if (args.isEmpty()) {
+            try {
+                next = databases(config.load());
+            } catch (RuntimeException e) {
+                log.error("reload: {}; keeping the running configuration", e.getMessage());
+                return;
+            }
+        }
+        replicator.reload(next, System.getenv());
+        log.info("reload done");
     }
 
     private static StreamServer startServer(Replicator replicator, ListenAddress address, Config cfg) {

@@ -1,5 +1,6 @@
 package io.walship.primary.config;
 
+import io.walship.primary.credentials.IotSettings;
 import io.walship.primary.replica.ReplicaClients;
 import java.io.IOException;
 import java.io.StringReader;
@@ -99,11 +100,10 @@ public final class ConfigLoader {
     }
 
     private Config build(YamlMap root) {
-        String globalKeyId = root.string("access-key-id");
-        String globalSecret = root.string("secret-access-key");
+        Credentials global = credentials(root);
         List<DbConfig> dbs = new ArrayList<>();
         for (YamlMap db : root.list("dbs")) {
-            dbs.add(db(db, globalKeyId, globalSecret));
+            dbs.add(db(db, global));
         }
         YamlMap logging = root.map("logging");
         Boolean stderr = logging.bool("stderr");
@@ -111,7 +111,7 @@ public final class ConfigLoader {
                 logging.string("type"), stderr != null && stderr, root.raw("stream"));
     }
 
-    private DbConfig db(YamlMap db, String globalKeyId, String globalSecret) {
+    private DbConfig db(YamlMap db, Credentials global) {
         String path = db.string("path");
         if (path == null || path.isEmpty()) {
             throw db.error("path", "database path required");
@@ -119,7 +119,7 @@ public final class ConfigLoader {
         String metaPath = db.string("meta-path");
         List<ReplicaConfig> replicas = new ArrayList<>();
         for (YamlMap r : db.list("replicas")) {
-            replicas.add(replica(r, globalKeyId, globalSecret));
+            replicas.add(replica(r, global));
         }
         return new DbConfig(
                 ConfigPaths.expand(path),
@@ -130,11 +130,13 @@ public final class ConfigLoader {
                 orDefault(db.integer("min-checkpoint-page-count"), DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT),
                 orDefault(db.integer("max-checkpoint-page-count"), DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT),
                 List.copyOf(replicas),
-                db.raw("upstream"));
+                db.raw("upstream"),
+                orDefault(db.size("backlog-budget"), DbConfig.DEFAULT_BACKLOG_BUDGET));
     }
 
-    private ReplicaConfig replica(YamlMap r, String globalKeyId, String globalSecret) {
+    private ReplicaConfig replica(YamlMap r, Credentials global) {
         Boolean skipVerify = r.bool("skip-verify");
+        Credentials c = credentials(r).over(global);
         ReplicaConfig rc = new ReplicaConfig(
                 r.string("name"),
                 r.string("type"),
@@ -145,19 +147,61 @@ public final class ConfigLoader {
                 r.string("region"),
                 r.bool("force-path-style"),
                 skipVerify != null && skipVerify,
-                orDefault(emptyToNull(r.string("access-key-id")), globalKeyId),
-                orDefault(emptyToNull(r.string("secret-access-key")), globalSecret),
+                c.accessKeyId(),
+                c.secretAccessKey(),
                 orDefault(r.duration("sync-interval"), ReplicaConfig.DEFAULT_SYNC_INTERVAL),
                 orDefault(r.duration("snapshot-interval"), Duration.ZERO),
                 orDefault(r.duration("retention"), ReplicaConfig.DEFAULT_RETENTION),
                 orDefault(r.duration("retention-check-interval"), ReplicaConfig.DEFAULT_RETENTION_CHECK_INTERVAL),
-                orDefault(r.duration("validation-interval"), Duration.ZERO));
+                orDefault(r.duration("validation-interval"), Duration.ZERO),
+                c.profile(),
+                c.credentialsFile(),
+                c.credentialProcess(),
+                c.iot());
         try {
             ReplicaClients.validate(rc);
         } catch (ConfigException e) {
             throw r.error(e.key(), e.problem());
         }
         return rc;
+    }
+
+    /** The credential keys of the top level or of one replica. */
+    private record Credentials(String accessKeyId, String secretAccessKey, String profile, String credentialsFile,
+                               String credentialProcess, IotSettings iot) {
+        /**
+         * A replica's own source wins; static keys fall back key by key to the global ones, as in Litestream; a
+         * replica without any credential key takes the global source.
+         */
+        Credentials over(Credentials global) {
+            if (profile != null || credentialsFile != null || credentialProcess != null || iot != null) {
+                return this;
+            }
+            if (accessKeyId != null || secretAccessKey != null) {
+                return new Credentials(orDefault(accessKeyId, global.accessKeyId),
+                        orDefault(secretAccessKey, global.secretAccessKey), null, null, null, null);
+            }
+            return global;
+        }
+    }
+
+    private static Credentials credentials(YamlMap m) {
+        return new Credentials(emptyToNull(m.string("access-key-id")), emptyToNull(m.string("secret-access-key")),
+                emptyToNull(m.string("profile")), emptyToNull(m.string("credentials-file")),
+                emptyToNull(m.string("credential-process")), m.has("iot") ? iot(m.map("iot")) : null);
+    }
+
+    private static IotSettings iot(YamlMap iot) {
+        for (String required : List.of("endpoint", "role-alias", "cert", "key")) {
+            if (emptyToNull(iot.string(required)) == null) {
+                throw iot.error(required, "required for the AWS IoT credential provider");
+            }
+        }
+        String key = iot.string("key");
+        String ca = emptyToNull(iot.string("ca"));
+        return new IotSettings(iot.string("endpoint"), iot.string("role-alias"), emptyToNull(iot.string("thing-name")),
+                ConfigPaths.expand(iot.string("cert")), key.startsWith("pkcs11:") ? key : ConfigPaths.expand(key).toString(),
+                ca == null ? null : ConfigPaths.expand(ca));
     }
 
     private static String emptyToNull(String s) {

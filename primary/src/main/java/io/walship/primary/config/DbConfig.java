@@ -11,6 +11,9 @@ import java.util.Map;
  * @param name the name followers use in {@code /stream/NAME}; defaults to the file's base name
  * @param upstream a follower database's {@code upstream:} block ({@code url}, {@code token}) as plain values
  *                 (scalars as their source text), or null if absent
+ * @param backlogBudget bytes of shadow WAL the primary keeps locally while replicas cannot take them
+ *                      ({@code backlog-budget}); beyond it the oldest are dropped and the replicas resume with a
+ *                      snapshot; 0 for no limit
  */
 public record DbConfig(
         Path path,
@@ -21,17 +24,20 @@ public record DbConfig(
         int minCheckpointPageCount,
         int maxCheckpointPageCount,
         List<ReplicaConfig> replicas,
-        Map<String, Object> upstream) {
+        Map<String, Object> upstream,
+        long backlogBudget) {
 
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(1);
     public static final int DEFAULT_MIN_CHECKPOINT_PAGE_COUNT = 1000;
     public static final int DEFAULT_MAX_CHECKPOINT_PAGE_COUNT = 10000;
+    /** Enough for hours of a typical device's writes, small next to an SD card. */
+    public static final long DEFAULT_BACKLOG_BUDGET = 1L << 30;
 
     public DbConfig(Path path, String name, Path metaPath, Duration monitorInterval, Duration checkpointInterval,
                     int minCheckpointPageCount, int maxCheckpointPageCount, List<ReplicaConfig> replicas) {
         this(path, name, metaPath, monitorInterval, checkpointInterval, minCheckpointPageCount,
-                maxCheckpointPageCount, replicas, null);
+                maxCheckpointPageCount, replicas, null, DEFAULT_BACKLOG_BUDGET);
     }
 
     /** A database with every default, as {@code replicate DB URL...} builds it without a config file. */

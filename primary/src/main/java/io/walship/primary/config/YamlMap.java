@@ -65,6 +65,23 @@ final class YamlMap {
         }
     }
 
+    Long size(String key) {
+        String v = string(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return ByteSize.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
+    /** True when {@code key} is present with a non-null value. */
+    boolean has(String key) {
+        return !isNull(entries.get(key));
+    }
+
     Integer integer(String key) {
         String v = string(key);
         if (v == null) {

@@ -1,7 +1,9 @@
 package io.walship.primary.replica;
 
+import io.walship.primary.credentials.CredentialSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -46,6 +48,23 @@ public interface ReplicaClient extends AutoCloseable {
 
     /** Deletes every object of a generation. */
     void deleteGeneration(String generation) throws IOException;
+
+    /**
+     * Switches to other credentials, or re-reads the current ones, under a running client (SIGHUP). Replicas
+     * without credentials ignore it.
+     */
+    default void reloadCredentials(CredentialSettings next) {
+    }
+
+    /** The credential settings in use, or null for replicas without credentials. */
+    default CredentialSettings credentialSettings() {
+        return null;
+    }
+
+    /** When the credentials in use expire, or null if they do not (or none were needed yet). */
+    default Instant credentialsExpiry() {
+        return null;
+    }
 
     @Override
     void close();

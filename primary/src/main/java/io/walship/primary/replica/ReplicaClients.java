@@ -1,11 +1,13 @@
 package io.walship.primary.replica;
 
 import io.walship.primary.config.ConfigException;
+import io.walship.primary.credentials.CredentialSettings;
 import io.walship.primary.config.ConfigPaths;
 import io.walship.primary.config.ReplicaConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -98,9 +100,7 @@ public final class ReplicaClients {
     }
 
     /**
-     * Where an S3 replica lives and how to reach it. Static keys come from the replica (the loader has already
-     * copied the global ones in), else from {@code LITESTREAM_ACCESS_KEY_ID}/{@code LITESTREAM_SECRET_ACCESS_KEY}
-     * when the AWS variables are unset (Litestream copies them over), else null for the AWS default chain.
+     * Where an S3 replica lives and how to reach it, with its {@link #credentials credential source}.
      */
     public static S3Settings s3Settings(ReplicaConfig rc, Map<String, String> env) {
         checkPathIsNotUrl(rc);
@@ -146,15 +146,31 @@ public final class ReplicaClients {
         // Only AWS itself does virtual-hosted buckets; every endpoint override is taken to want path style.
         boolean forcePathStyle = pathStyle != null ? pathStyle : endpointUri != null;
 
-        String keyId = rc.accessKeyId();
-        String secret = rc.secretAccessKey();
-        if (!hasText(keyId) && !hasText(secret) && !hasText(env.get("AWS_ACCESS_KEY_ID"))
-                && hasText(env.get("LITESTREAM_ACCESS_KEY_ID"))) {
-            keyId = env.get("LITESTREAM_ACCESS_KEY_ID");
-            secret = firstText(env.get("AWS_SECRET_ACCESS_KEY"), env.get("LITESTREAM_SECRET_ACCESS_KEY"), null);
-        }
         return new S3Settings(bucket, ReplicaUrl.cleanPrefix(prefix), endpointUri, hasText(region) ? region : null,
-                forcePathStyle, hasText(keyId) ? keyId : null, hasText(secret) ? secret : null, rc.skipVerify());
+                forcePathStyle, credentials(rc, env), rc.skipVerify());
+    }
+
+    /**
+     * The replica's credential source. Static keys come from the replica (the loader has already copied the global
+     * ones in), else from {@code LITESTREAM_ACCESS_KEY_ID}/{@code LITESTREAM_SECRET_ACCESS_KEY} when no source is
+     * configured and the AWS variables are unset (Litestream copies them over), else the AWS default chain.
+     */
+    public static CredentialSettings credentials(ReplicaConfig rc, Map<String, String> env) {
+        CredentialSettings c = new CredentialSettings(rc.accessKeyId(), rc.secretAccessKey(), rc.profile(),
+                hasText(rc.credentialsFile()) ? ConfigPaths.expand(rc.credentialsFile()) : null,
+                rc.credentialProcess(), rc.iot());
+        List<String> sources = c.configuredSources();
+        if (sources.size() > 1) {
+            throw new ConfigException(sources.get(1), "choose one credential source, not " + String.join(" and ", sources));
+        }
+        if (rc.iot() != null && rc.iot().keyIsPkcs11()) {
+            throw new ConfigException("iot.key", "pkcs11: URIs are not supported yet; use a PEM key file");
+        }
+        if (sources.isEmpty() && !hasText(env.get("AWS_ACCESS_KEY_ID")) && hasText(env.get("LITESTREAM_ACCESS_KEY_ID"))) {
+            return CredentialSettings.ofStatic(env.get("LITESTREAM_ACCESS_KEY_ID"),
+                    firstText(env.get("AWS_SECRET_ACCESS_KEY"), env.get("LITESTREAM_SECRET_ACCESS_KEY"), null));
+        }
+        return sources.isEmpty() ? CredentialSettings.DEFAULT_CHAIN : c;
     }
 
     private static URI endpointUri(String endpoint) {

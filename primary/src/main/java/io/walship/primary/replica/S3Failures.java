@@ -1,5 +1,6 @@
 package io.walship.primary.replica;
 
+import io.walship.primary.credentials.CredentialsUnavailableException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -34,6 +35,9 @@ final class S3Failures {
         }
         String endpoint = settings.endpoint() != null ? settings.endpoint().toString() : "AWS S3";
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CredentialsUnavailableException) {
+                return "no usable credentials while " + action + ": " + firstLine(t.getMessage());
+            }
             if (t instanceof ConnectException) {
                 return "cannot reach endpoint " + endpoint + " while " + action + " (connection refused)";
             }

@@ -1,17 +1,16 @@
 package io.walship.primary.replica;
 
+import io.walship.primary.credentials.CredentialSettings;
+import io.walship.primary.credentials.ReloadableCredentialsProvider;
 import io.walship.protocol.ReplicaLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -31,7 +30,6 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.utils.AttributeMap;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * A replica in an S3 (or S3-compatible) bucket, laid out exactly as Litestream v0.3's S3 replica: keys
@@ -51,7 +49,7 @@ public final class S3ReplicaClient implements ReplicaClient {
     private final S3Settings settings;
     private final int keysPerRequest;
     private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
+    private final ReloadableCredentialsProvider credentials;
     private final S3Client s3;
 
     public S3ReplicaClient(S3Settings settings) {
@@ -61,11 +59,10 @@ public final class S3ReplicaClient implements ReplicaClient {
     /** @param keysPerRequest listing page and delete batch size; smaller only so tests can cross page boundaries */
     S3ReplicaClient(S3Settings settings, int keysPerRequest) {
         this.settings = new S3Settings(settings.bucket(), normalizePrefix(settings.prefix()), settings.endpoint(),
-                settings.region(), settings.forcePathStyle(), settings.accessKeyId(), settings.secretAccessKey(),
-                settings.skipVerify());
+                settings.region(), settings.forcePathStyle(), settings.credentials(), settings.skipVerify());
         this.keysPerRequest = keysPerRequest;
         this.http = httpClient(settings.skipVerify());
-        this.credentials = credentials(settings);
+        this.credentials = new ReloadableCredentialsProvider(this.settings.toString(), settings.credentials());
         this.s3 = s3Client(this.settings, http, credentials);
     }
 
@@ -197,12 +194,25 @@ public final class S3ReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public void reloadCredentials(CredentialSettings next) {
+        credentials.reload(next);
+    }
+
+    @Override
+    public CredentialSettings credentialSettings() {
+        return credentials.settings();
+    }
+
+    @Override
+    public Instant credentialsExpiry() {
+        return credentials.expiration();
+    }
+
+    @Override
     public void close() {
         s3.close();
         http.close();
-        if (credentials instanceof SdkAutoCloseable c) {
-            c.close();
-        }
+        credentials.close();
     }
 
     private String key(String path) {
@@ -312,14 +322,7 @@ public final class S3ReplicaClient implements ReplicaClient {
                 .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings s) {
-        if (notBlank(s.accessKeyId()) && notBlank(s.secretAccessKey())) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey()));
-        }
-        return DefaultCredentialsProvider.builder().build();
-    }
-
-    private static S3Client s3Client(S3Settings s, SdkHttpClient http, AwsCredentialsProvider credentials) {
+    private static S3Client s3Client(S3Settings s, SdkHttpClient http, ReloadableCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(http)
                 .credentialsProvider(credentials)
@@ -328,7 +331,8 @@ public final class S3ReplicaClient implements ReplicaClient {
                 // Litestream sends no checksum headers; many S3-compatible stores reject the SDK's default trailers.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(MAX_ATTEMPTS)));
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(MAX_ATTEMPTS))
+                        .addExecutionInterceptor(new AuthFailureListener(credentials::invalidate)));
         if (s.endpoint() != null) {
             builder.endpointOverride(s.endpoint());
         } else if (!notBlank(s.region())) {

@@ -134,6 +134,7 @@ public final class StreamServer implements AutoCloseable {
     String metricsText() {
         StringBuilder sb = new StringBuilder();
         metrics.render(sb);
+        sources.renderMetrics(sb);
         return sb.toString().stripTrailing();
     }
 

@@ -11,4 +11,8 @@ public interface StreamSources {
      * so it must not block; it may return a different instance later (a replaced database is captured anew).
      */
     CapturedDatabase find(String name);
+
+    /** Appends the sources' own metrics (Prometheus text format) to {@code /metrics}. */
+    default void renderMetrics(StringBuilder out) {
+    }
 }

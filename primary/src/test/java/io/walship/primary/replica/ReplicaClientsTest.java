@@ -53,7 +53,7 @@ class ReplicaClientsTest {
         assertThat(s.endpoint()).isEqualTo(endpoint == null ? null : URI.create(endpoint));
         assertThat(s.region()).isEqualTo(region);
         assertThat(s.forcePathStyle()).isEqualTo(pathStyle);
-        assertThat(s.accessKeyId()).isNull();
+        assertThat(s.credentials().accessKeyId()).isNull();
         assertThat(s.skipVerify()).isFalse();
     }
 
@@ -128,8 +128,8 @@ class ReplicaClientsTest {
         S3Settings s = ReplicaClients.s3Settings(rc, Map.of());
         assertThat(s.endpoint()).isEqualTo(URI.create("http://other:1"));
         assertThat(s.region()).isEqualTo("eu-2");
-        assertThat(s.accessKeyId()).isEqualTo("K");
-        assertThat(s.secretAccessKey()).isEqualTo("S");
+        assertThat(s.credentials().accessKeyId()).isEqualTo("K");
+        assertThat(s.credentials().secretAccessKey()).isEqualTo("S");
         assertThat(s.skipVerify()).isTrue();
         assertThat(s.toString()).doesNotContain("S3cr").doesNotContain("\"S\"");
     }
@@ -138,18 +138,18 @@ class ReplicaClientsTest {
     void litestreamKeyVariablesAreFallbacks() {
         Map<String, String> litestreamOnly = Map.of("LITESTREAM_ACCESS_KEY_ID", "LK", "LITESTREAM_SECRET_ACCESS_KEY", "LS");
         S3Settings s = ReplicaClients.s3Settings(ReplicaConfig.ofUrl("s3://b/p"), litestreamOnly);
-        assertThat(s.accessKeyId()).isEqualTo("LK");
-        assertThat(s.secretAccessKey()).isEqualTo("LS");
+        assertThat(s.credentials().accessKeyId()).isEqualTo("LK");
+        assertThat(s.credentials().secretAccessKey()).isEqualTo("LS");
 
         Map<String, String> awsToo = Map.of("LITESTREAM_ACCESS_KEY_ID", "LK", "LITESTREAM_SECRET_ACCESS_KEY", "LS",
                 "AWS_ACCESS_KEY_ID", "AK", "AWS_SECRET_ACCESS_KEY", "AS");
         S3Settings chain = ReplicaClients.s3Settings(ReplicaConfig.ofUrl("s3://b/p"), awsToo);
-        assertThat(chain.accessKeyId()).isNull(); // the AWS default chain reads AWS_* itself
-        assertThat(chain.secretAccessKey()).isNull();
+        assertThat(chain.credentials().accessKeyId()).isNull(); // the AWS default chain reads AWS_* itself
+        assertThat(chain.credentials().secretAccessKey()).isNull();
 
         ReplicaConfig own = new ReplicaConfig(null, null, "s3://b/p", null, null, null, null, null, false, "K", "S",
                 null, null, null, null, null);
-        assertThat(ReplicaClients.s3Settings(own, litestreamOnly).accessKeyId()).isEqualTo("K");
+        assertThat(ReplicaClients.s3Settings(own, litestreamOnly).credentials().accessKeyId()).isEqualTo("K");
     }
 
     @Test
