@@ -5,6 +5,8 @@ package io.walship.follower;
  * {@link StepListener}. They exist so crash tests can stop the process at every step.
  */
 public enum ApplyStep {
+    /** {@link FollowerApplier#open} returned: a crashed apply was resumed, the journal checked and rewritten. */
+    OPENED,
     /** The journal records the pending range (A2), nothing written to the WAL yet. */
     PENDING_PERSISTED,
     /** A fresh local WAL header was written and synced (A5b). */

@@ -87,6 +87,7 @@ public final class FollowerApplier implements AutoCloseable {
             a.closeQuietly();
             throw e;
         }
+        settings.steps().reached(ApplyStep.OPENED);
         return a;
     }
 
@@ -135,6 +136,11 @@ public final class FollowerApplier implements AutoCloseable {
      */
     public synchronized boolean needsSnapshot() {
         return state.staged() == null && (state.applied() == null || state.resync() != null);
+    }
+
+    /** Why only a snapshot can continue although data was applied before; empty when that is not the case. */
+    synchronized Optional<ResyncReason> resyncReason() {
+        return Optional.ofNullable(state.resync());
     }
 
     /**
@@ -205,7 +211,7 @@ public final class FollowerApplier implements AutoCloseable {
         }
         CheckpointResult r = live.checkpoint();
         if (state.applied() != null && state.resync() == null) {
-            LocalWalState now = live.readShmHeader().state();
+            LocalWalState now = live.localState();
             if (state.local() == null || !now.sameAs(state.local())) {
                 state = state.withLocal(now);
                 journal.write(state);
@@ -363,7 +369,7 @@ public final class FollowerApplier implements AutoCloseable {
             throw new VerificationFailedException(dbPath + ": bootstrapped database has " + pages + " pages, expected "
                     + batch.finalSize());
         }
-        return live.readShmHeader().state();
+        return live.localState();
     }
 
     /** Spec §7.2: rebuild exactly {@code (pendingStart, pending]} from the spool and run A3-A13 again. */
@@ -439,7 +445,7 @@ public final class FollowerApplier implements AutoCloseable {
      */
     private void checkNoLocalWritesSinceLastRun() throws IOException {
         LocalWalState expected = state.local();
-        LocalWalState now = live.readShmHeader().state();
+        LocalWalState now = live.localState();
         boolean same = expected != null && (now.mxFrame() > 0 ? now.sameAs(expected) : live.pageCount() == expected.nPage());
         if (!same) {
             LOG.warn("{}: the database changed while the follower was stopped ({}, expected {}); a snapshot is needed",

@@ -126,6 +126,22 @@ final class LiveDatabase implements AutoCloseable {
         return h;
     }
 
+    /** The live wal-index as the follower records it, see {@link #localState(ShmHeader)}. */
+    LocalWalState localState() throws IOException {
+        return localState(readShmHeader());
+    }
+
+    /**
+     * A wal-index rebuilt from an empty WAL (after a restart over a checkpointed WAL, or a bootstrap) has nPage 0,
+     * meaning "the size of the database file". The follower records the actual size instead: the journal must tell
+     * a later restart which page count to expect, and 0 would read as a local write.
+     */
+    private LocalWalState localState(ShmHeader h) throws IOException {
+        LocalWalState s = h.state();
+        return s.mxFrame() == 0 && s.nPage() == 0
+                ? new LocalWalState(0, pageCount(), s.salt(), s.frameChecksum()) : s;
+    }
+
     private ShmHeader readShmOnce() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(ShmHeader.SIZE);
         if (!AtomicFiles.readFully(shm, b, 0)) {
@@ -161,7 +177,7 @@ final class LiveDatabase implements AutoCloseable {
                     + after.state());
         }
         steps.reached(ApplyStep.VERIFIED);
-        return after.state();
+        return localState(after);
     }
 
     /** A4-A8, inside the write transaction. Returns the number of the commit frame written. */
@@ -170,9 +186,12 @@ final class LiveDatabase implements AutoCloseable {
         if (!h.valid()) {
             throw new FollowerException(dbPath + ": wal-index header invalid while holding the write lock");
         }
-        if (expected != null && !expected.sameAs(h.state())) {
-            throw new LocalWriteDetectedException(dbPath + ": the database was written or checkpointed by another"
-                    + " process (wal-index " + h.state() + ", follower left " + expected + ")");
+        if (expected != null) {
+            LocalWalState now = localState(h);
+            if (!expected.sameAs(now)) {
+                throw new LocalWriteDetectedException(dbPath + ": the database was written or checkpointed by another"
+                        + " process (wal-index " + now + ", follower left " + expected + ")");
+            }
         }
         int frameSize = WalFrameHeader.SIZE + pageSize;
         long liveEnd = WalHeader.SIZE + (long) h.mxFrame() * frameSize;

@@ -39,6 +39,13 @@ public final class ApplierChild {
             int applied = 0;
             while (true) {
                 if (a.needsSnapshot()) {
+                    Optional<ResyncReason> resync = a.resyncReason();
+                    if (resync.isPresent()) {
+                        // The feed's snapshot is older than any applied position, so say why instead of failing later.
+                        Path journal = PositionFile.metaDirectory(db).resolve("follower.journal");
+                        throw new IllegalStateException("the follower needs a snapshot again (" + resync.get()
+                                + "); journal:\n" + Files.readString(journal));
+                    }
                     try (InputStream in = Files.newInputStream(feed.dir.resolve("snapshot.db"))) {
                         a.applySnapshot(feed.snapshotPos, in);
                     }

@@ -3,6 +3,8 @@ package io.walship.follower;
 import io.walship.protocol.Pos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,6 +70,28 @@ class CrashRecoveryTest {
         assertFinal();
         System.out.printf("halt test: %d crashes at apply steps; steps not reached in a run: %s%n", halted, missed);
         assertThat(halted).isGreaterThanOrEqualTo(2 * ApplyStep.values().length - 4);
+    }
+
+    /**
+     * A restart that finds the local WAL empty (after the bootstrap, or after a complete TRUNCATE checkpoint whose
+     * new wal-index the journal may not have recorded) and is stopped again before the next apply must still
+     * resume exactly: twice in a row, then to the end of the feed.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void restartsOverAnEmptyWalResumeWithoutSnapshot(int checkpoint) throws Exception {
+        setUp(40);
+        Run crashed = runChild(ApplyStep.CHECKPOINT_DONE.name(), checkpoint, 0);
+        assertThat(crashed.exit).as(crashed.output).isEqualTo(ApplierChild.HALT_STATUS);
+        assertThat(Files.size(db.resolveSibling(db.getFileName() + "-wal"))).isZero();
+        for (int restart = 0; restart < 2; restart++) {
+            Run reopened = runChild(ApplyStep.OPENED.name(), 1, 0);
+            assertThat(reopened.exit).as(reopened.output).isEqualTo(ApplierChild.HALT_STATUS);
+            checkAfterCrash();
+        }
+        Run last = runChild("-", 0, 0);
+        assertThat(last.exit).as(last.output).isZero();
+        assertFinal();
     }
 
     @Test

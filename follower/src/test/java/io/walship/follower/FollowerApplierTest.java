@@ -87,6 +87,29 @@ class FollowerApplierTest {
         }
     }
 
+    /** Each clean close checkpoints the WAL away, so every open but the first finds an empty WAL. */
+    @Test
+    void reopeningTwiceWithoutAnApplyInBetweenNeedsNoSnapshot() throws Exception {
+        try (TestPrimary p = new TestPrimary(dir.resolve("primary"), 4096)) {
+            p.tx("CREATE TABLE t(x)");
+            try (FollowerApplier a = FollowerApplier.open(followerDb())) {
+                a.applySnapshot(p.snapshotPos(), p.snapshotStream());
+                p.tx("INSERT INTO t VALUES (1)");
+                p.feed(a, 1);
+            }
+            for (int i = 0; i < 2; i++) {
+                try (FollowerApplier a = FollowerApplier.open(followerDb())) {
+                    assertThat(a.needsSnapshot()).isFalse();
+                }
+            }
+            try (FollowerApplier a = FollowerApplier.open(followerDb())) {
+                p.tx("INSERT INTO t VALUES (2)");
+                p.feed(a, 1);
+                assertSameContent(p);
+            }
+        }
+    }
+
     @Test
     void snapshotOfANewGenerationReplacesTheContentOnline() throws Exception {
         try (TestPrimary p = new TestPrimary(dir.resolve("p1"), 4096);
