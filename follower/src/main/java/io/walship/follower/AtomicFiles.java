@@ -17,6 +17,14 @@ final class AtomicFiles {
     }
 
     static void replace(Path target, byte[] content, StepListener steps) throws IOException {
+        replace(target, content, steps, true);
+    }
+
+    /**
+     * As {@link #replace(Path, byte[], StepListener)}; without {@code durableRename} the folder is not synced, so
+     * after a power loss the previous content may come back (never a torn one): for files allowed to lag.
+     */
+    static void replace(Path target, byte[] content, StepListener steps, boolean durableRename) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -25,7 +33,9 @@ final class AtomicFiles {
         }
         steps.reached(ApplyStep.TEMP_FILE_WRITTEN);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.toAbsolutePath().getParent());
+        if (durableRename) {
+            syncDirectory(target.toAbsolutePath().getParent());
+        }
     }
 
     /** Makes renames and creations in {@code dir} durable. */

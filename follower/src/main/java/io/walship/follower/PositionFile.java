@@ -54,7 +54,9 @@ public final class PositionFile {
 
     public void write(Pos pos) throws IOException {
         Files.createDirectories(path.getParent());
-        AtomicFiles.replace(path, (pos + "\n").getBytes(StandardCharsets.US_ASCII), steps);
+        // The journal, not this file, is what resumes the follower; after a power loss this file may name the
+        // previous position (behind, never ahead) until the follower republishes it at its next start.
+        AtomicFiles.replace(path, (pos + "\n").getBytes(StandardCharsets.US_ASCII), steps, false);
     }
 
     public void delete() throws IOException {
