@@ -13,7 +13,8 @@ final class ArchiveMetrics {
     private ArchiveMetrics() {
     }
 
-    static void render(List<Replicator.Entry> entries, StringBuilder out) {
+    static void render(List<Replicator.Entry> entries, StringBuilder sb) {
+        PrometheusText out = new PrometheusText(sb);
         replicaGauge(out, entries, "walship_replica_credentials_expiry_timestamp_seconds",
                 "When the credentials in use expire.", w -> seconds(w.client().credentialsExpiry()));
         replicaGauge(out, entries, "walship_replica_upload_failures",
@@ -26,50 +27,30 @@ final class ArchiveMetrics {
                 "When the snapshot-interval timer fires next.", w -> seconds(w.nextSnapshotAt()));
         replicaGauge(out, entries, "walship_replica_next_retention_check_timestamp_seconds",
                 "When the retention timer fires next.", w -> seconds(w.nextRetentionAt()));
-        header(out, "walship_backlog_bytes", "Shadow WAL kept on disk for replicas and followers.");
+        out.family("walship_backlog_bytes", "gauge", "Shadow WAL kept on disk for replicas and followers.");
         for (Replicator.Entry e : entries) {
-            line(out, "walship_backlog_bytes", "db=\"" + escape(e.db().path().toString()) + "\"", e.backlog().bytes());
+            out.sample("walship_backlog_bytes", e.backlog().bytes(), "db", e.db().path().toString());
         }
-        header(out, "walship_backlog_budget_bytes", "backlog-budget (0: unlimited).");
+        out.family("walship_backlog_budget_bytes", "gauge", "backlog-budget (0: unlimited).");
         for (Replicator.Entry e : entries) {
-            line(out, "walship_backlog_budget_bytes", "db=\"" + escape(e.db().path().toString()) + "\"", e.backlog().budget());
+            out.sample("walship_backlog_budget_bytes", e.backlog().budget(), "db", e.db().path().toString());
         }
     }
 
-    private static void replicaGauge(StringBuilder out, List<Replicator.Entry> entries, String name, String help,
+    private static void replicaGauge(PrometheusText out, List<Replicator.Entry> entries, String name, String help,
                                      Function<ReplicaWorker, Double> value) {
-        header(out, name, help);
+        out.family(name, "gauge", help);
         for (Replicator.Entry e : entries) {
             for (ReplicaWorker w : e.workers()) {
                 Double v = value.apply(w);
                 if (v != null) {
-                    line(out, name, "db=\"" + escape(e.db().path().toString()) + "\",replica=\"" + escape(w.name())
-                            + "\"", v);
+                    out.sample(name, v, "db", e.db().path().toString(), "replica", w.name());
                 }
             }
         }
     }
 
-    private static void header(StringBuilder out, String name, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n");
-    }
-
-    private static void line(StringBuilder out, String name, String labels, double v) {
-        out.append(name).append('{').append(labels).append("} ");
-        if (v == Math.rint(v)) {
-            out.append((long) v);
-        } else {
-            out.append(v);
-        }
-        out.append('\n');
-    }
-
     private static Double seconds(Instant t) {
         return t == null ? null : t.toEpochMilli() / 1000.0;
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,9 @@ public final class ReplicaWorker {
     private final String name;
     /** What the replica holds: everything before this position. Null until computed from the listing. */
     private Pos pos;
+    /** The position after the last successful sync, readable without the worker's lock (metrics). */
+    private volatile Pos synced;
+    private final LongAdder walBytes = new LongAdder();
     private Instant lastSnapshotAt;
     private final UploadHealth health;
     /** When the snapshot and retention timers fire next (null: not scheduled); kept across reloads. */
@@ -85,6 +89,16 @@ public final class ReplicaWorker {
         return config;
     }
 
+    /** Position after the last successful sync, or null; never waits for a sync in progress. */
+    public Pos syncedPosition() {
+        return synced;
+    }
+
+    /** Uncompressed WAL bytes uploaded (Litestream's {@code litestream_replica_wal_bytes}). */
+    public long walBytesWritten() {
+        return walBytes.sum();
+    }
+
     /** The replica's position, or null if not yet known. */
     public synchronized Pos position() {
         return pos;
@@ -94,6 +108,7 @@ public final class ReplicaWorker {
     public synchronized void sync() throws IOException {
         try {
             syncOnce();
+            synced = pos;
         } catch (IOException | RuntimeException e) {
             pos = null;
             throw e;
@@ -209,6 +224,7 @@ public final class ReplicaWorker {
             }
             byte[] compressed = Lz4FrameWriter.compress(data, 0, len);
             client.writeWalSegment(gen, index, offset, compressed);
+            walBytes.add(len);
             log.debug("{}: replica {}: wal segment written position={}/{}:{} sz={}", db.path(), name, gen,
                     index, offset, len);
             offset += len;

@@ -103,6 +103,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
 
     @Override
     public void renderMetrics(StringBuilder out) {
+        LitestreamMetrics.render(entries(), out);
         ArchiveMetrics.render(entries(), out);
     }
 

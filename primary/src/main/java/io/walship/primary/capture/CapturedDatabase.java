@@ -71,6 +71,7 @@ public final class CapturedDatabase implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger snapshotsRunning = new AtomicInteger();
+    private final CaptureCounters counters = new CaptureCounters();
     /** Where each outside reader (a follower stream) still reads: (generation, lowest index); locked for deletions. */
     private final Map<Object, Pos> shadowReaders = new ConcurrentHashMap<>();
 
@@ -113,6 +114,29 @@ public final class CapturedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             db.closeQuietly();
             throw e;
+        }
+    }
+
+    /** Sync, checkpoint and WAL-byte counters for {@code /metrics}. */
+    public CaptureCounters counters() {
+        return counters;
+    }
+
+    /** Size of the database file (0 if it cannot be read right now). */
+    public long dbFileSize() {
+        return sizeOrZero(dbPath);
+    }
+
+    /** Size of the real WAL file (0 while it does not exist). */
+    public long walFileSize() {
+        return sizeOrZero(walPath);
+    }
+
+    private static long sizeOrZero(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -240,6 +264,8 @@ public final class CapturedDatabase implements AutoCloseable {
 
     /** Copies newly committed transactions into the shadow WAL, then checkpoints if a threshold is reached. */
     public void sync() throws IOException {
+        long started = System.nanoTime();
+        boolean failed = true;
         lock.lock();
         try {
             if (replaced()) {
@@ -251,8 +277,10 @@ public final class CapturedDatabase implements AutoCloseable {
             if (mode != null) {
                 checkpointLocked(mode);
             }
+            failed = false;
         } finally {
             lock.unlock();
+            counters.sync(System.nanoTime() - started, failed);
         }
     }
 
@@ -509,6 +537,7 @@ public final class CapturedDatabase implements AutoCloseable {
         }
         if (scan.committedEnd() > shadowSize) {
             shadowChannel.force(false);
+            counters.walBytes(scan.committedEnd() - shadowSize);
             shadowSize = scan.committedEnd();
             shadowChecksum = scan.committedChecksum();
             publish();
@@ -525,6 +554,18 @@ public final class CapturedDatabase implements AutoCloseable {
     }
 
     private void checkpointLocked(CheckpointMode mode) throws IOException {
+        long started = System.nanoTime();
+        boolean failed = true;
+        try {
+            checkpointOnce(mode);
+            failed = false;
+        } finally {
+            counters.checkpoint(mode, System.nanoTime() - started, failed);
+        }
+    }
+
+    /** One checkpoint attempt; skipped (not an error) while a snapshot runs or the database is busy. */
+    private void checkpointOnce(CheckpointMode mode) throws IOException {
         if (snapshotsRunning.get() > 0) {
             log.debug("{}: checkpoint skipped while a snapshot is being taken", dbPath);
             return;

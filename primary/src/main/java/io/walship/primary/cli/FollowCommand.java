@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +24,18 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code walship follow [-token TOKEN] PRIMARY_URL DB_PATH} or {@code walship follow -config PATH} (every database
  * with an {@code upstream:} block): keeps each local database a live read-only copy of a primary's database and
- * publishes its position in {@code DB_PATH-litestream/position}. Runs until SIGTERM/SIGINT.
+ * publishes its position in {@code DB_PATH-litestream/position}. Runs until SIGTERM/SIGINT. With {@code -exec CMD}
+ * it starts CMD once every database shows its first snapshot (so the app never reads an empty file), forwards
+ * SIGTERM/SIGINT to it, and exits with its status when it exits.
  */
 @Command(name = "follow", mixinStandardHelpOptions = true,
         description = "Keep local databases live read-only copies of a primary's databases (the follower daemon).")
 final class FollowCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FollowCommand.class);
+    private static final long READY_POLL_MILLIS = 50;
+
+    /** The config file's {@code exec}, set while reading the targets. */
+    private String execFromConfig;
 
     @Mixin
     ConfigOptions config;
@@ -37,25 +44,29 @@ final class FollowCommand implements Runnable {
             description = "Bearer token for the primary (default: $WALSHIP_TOKEN).")
     String token;
 
+    @Option(names = {"-exec", "--exec"}, paramLabel = "CMD",
+            description = "Run CMD (split shell-style) once every database is readable; exit with its status (config: exec).")
+    String exec;
+
     @Parameters(paramLabel = "PRIMARY_URL DB_PATH", arity = "0..2",
             description = "http://HOST:PORT/NAME of the primary's database, then the local read-only copy.")
     List<String> args = new ArrayList<>();
 
     @Override
     public void run() {
-        List<StreamFollower> followers = open(targets());
+        List<Target> targets = targets();
+        String execLine = exec != null ? exec : execFromConfig;
+        ExecChild child = execLine != null && !execLine.isEmpty() ? ExecChild.parse(execLine) : null;
+        List<StreamFollower> followers = open(targets);
         CountDownLatch stopped = new CountDownLatch(followers.size());
         AtomicReference<UserException> failure = new AtomicReference<>();
         Thread hook = new Thread(() -> {
             log.info("signal received, walship follower shutting down");
+            Integer childStatus = child == null ? null : child.stop();
             followers.forEach(FollowCommand::closeQuietly);
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(stopped);
             // A JVM ended by a signal exits 128+signal; a clean stop is exit 0 (interface.md).
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(childStatus == null ? 0 : childStatus);
         }, "walship-follow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Thread> threads = new ArrayList<>();
@@ -67,12 +78,24 @@ final class FollowCommand implements Runnable {
                     failure.compareAndSet(null, new UserException(e instanceof UpstreamException
                             ? e.getMessage() : Main.describe(e), e));
                     followers.forEach(FollowCommand::closeQuietly);
+                    if (child != null) {
+                        child.stop();
+                    }
                 } finally {
                     stopped.countDown();
                 }
             }, "walship-follow");
             t.start();
             threads.add(t);
+        }
+        if (child != null && awaitFirstSnapshots(followers, stopped) && child.start()) {
+            int status = child.waitFor();
+            if (failure.get() == null) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                followers.forEach(FollowCommand::closeQuietly);
+                awaitQuietly(stopped);
+                Runtime.getRuntime().halt(status);
+            }
         }
         for (Thread t : threads) {
             try {
@@ -84,6 +107,24 @@ final class FollowCommand implements Runnable {
         if (failure.get() != null) {
             Runtime.getRuntime().removeShutdownHook(hook);
             throw failure.get();
+        }
+    }
+
+    /**
+     * The readiness gate of {@code -exec}: true once every follower has a visible position, false if a follower
+     * stopped first.
+     */
+    private static boolean awaitFirstSnapshots(List<StreamFollower> followers, CountDownLatch stopped) {
+        try {
+            while (!followers.stream().allMatch(f -> f.visiblePosition().isPresent())) {
+                if (stopped.await(READY_POLL_MILLIS, TimeUnit.MILLISECONDS) || stopped.getCount() < followers.size()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -103,6 +144,7 @@ final class FollowCommand implements Runnable {
             return List.of(new Target(upstream(args.get(0)), Path.of(args.get(1)), defaultToken));
         }
         Config cfg = config.load();
+        execFromConfig = cfg.exec();
         List<Target> targets = new ArrayList<>();
         for (DbConfig db : cfg.dbs()) {
             Map<String, Object> up = db.upstream();
@@ -137,6 +179,14 @@ final class FollowCommand implements Runnable {
             }
         }
         return followers;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(StreamFollower f) {

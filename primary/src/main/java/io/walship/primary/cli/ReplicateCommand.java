@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code walship replicate [-config PATH] [DB_PATH REPLICA_URL...]}: the primary daemon. Captures each database's
  * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0. SIGHUP reloads
- * the config file's credentials (and backlog budgets) without stopping anything.
+ * the config file's credentials (and backlog budgets) without stopping anything. With {@code -exec CMD} it runs CMD
+ * as a child: SIGTERM/SIGINT go to the child first; when the child has exited (either way) comes the final sync,
+ * then walship exits with the child's status.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
 final class ReplicateCommand implements Runnable {
@@ -35,6 +37,10 @@ final class ReplicateCommand implements Runnable {
     @Option(names = {"-addr", "--addr"}, paramLabel = "HOST:PORT",
             description = "Serve followers (/stream/NAME), /pos/NAME, /healthz and /metrics here (config: addr).")
     String addr;
+
+    @Option(names = {"-exec", "--exec"}, paramLabel = "CMD",
+            description = "Run CMD (split shell-style) as a child; exit with its status after a final sync (config: exec).")
+    String exec;
 
     @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
             description = "Without a config file: the database, then one or more replica URLs (file:///DIR, s3://BUCKET/PATH).")
@@ -61,26 +67,54 @@ final class ReplicateCommand implements Runnable {
             log.info("replicating {} to {}", db.path(), String.join(", ",
                     db.replicas().stream().map(ReplicaClients::displayName).toList()));
         }
+        String execLine = exec != null ? exec : cfg != null ? cfg.exec() : null;
+        ExecChild child = execLine != null && !execLine.isEmpty() ? ExecChild.parse(execLine) : null;
         StreamServer server = address == null ? null : startServer(replicator, address, cfg);
         ReloadSignal.install(() -> reload(replicator, dbs));
         // Registered only once running: a failed start must exit 1 without a shutdown log.
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received, walship shutting down");
-            boolean synced = replicator.syncAll();
-            if (server != null) {
-                server.close();
-            }
-            // SQLite connections stay open: closing the last one would checkpoint and delete the WAL,
-            // forcing a new generation at the next start. The process exit releases them without that.
-            replicator.stop();
-            log.info("walship shut down");
-            stopped.countDown();
-            // A JVM ended by a signal exits 128+signal (143); the contract is a clean exit 0 after the final sync.
-            Runtime.getRuntime().halt(synced ? 0 : 1);
+            shutdown(replicator, server, child == null ? null : child.stop());
         }, "walship-shutdown"));
+        if (child == null) {
+            awaitShutdown();
+            return;
+        }
         try {
-            stopped.await();
+            if (!child.start()) {
+                awaitShutdown();
+                return;
+            }
+        } catch (UserException e) {
+            log.error("{}", e.getMessage());
+            shutdown(replicator, server, 1);
+        }
+        shutdown(replicator, server, child.waitFor());
+    }
+
+    /**
+     * Final sync, stop, and exit: with the child's status when there is a child (1 if it succeeded but the sync
+     * failed), else 0 after a good sync. Runs once; the loser of a race (signal versus child exit) blocks until
+     * the JVM halts.
+     */
+    private synchronized void shutdown(Replicator replicator, StreamServer server, Integer childStatus) {
+        boolean synced = replicator.syncAll();
+        if (server != null) {
+            server.close();
+        }
+        // SQLite connections stay open: closing the last one would checkpoint and delete the WAL,
+        // forcing a new generation at the next start. The process exit releases them without that.
+        replicator.stop();
+        log.info("walship shut down");
+        int status = childStatus != null && childStatus != 0 ? childStatus : synced ? 0 : 1;
+        // A JVM ended by a signal exits 128+signal (143); the contract is the status above.
+        Runtime.getRuntime().halt(status);
+    }
+
+    /** Parks the main thread; the shutdown hook ends the process. */
+    private static void awaitShutdown() {
+        try {
+            new CountDownLatch(1).await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
