@@ -2,6 +2,7 @@ package io.walship.it;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,6 +34,33 @@ final class DbCompare {
             assertSameContent(expected, a, "source vs " + actual);
         }
         assertIntegrityOk(actual);
+    }
+
+    /** Makes one restored copy of the archive; each call gets a fresh output path. */
+    @FunctionalInterface
+    interface Restore {
+        Path to(int attempt) throws Exception;
+    }
+
+    /**
+     * Restores again and again until the copy equals {@code source} (the archive caught up), failing with the last
+     * difference after {@code limit}; every intermediate copy must still pass the integrity check.
+     */
+    static void awaitRestoredEquals(Connection source, Duration limit, Restore restore) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            Path out = restore.to(attempt);
+            try {
+                assertSameContent(source, out);
+                return;
+            } catch (AssertionError notYet) {
+                assertIntegrityOk(out);
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     static void assertIntegrityOk(Path db) throws SQLException {

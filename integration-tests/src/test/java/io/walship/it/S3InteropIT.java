@@ -83,7 +83,12 @@ class S3InteropIT {
                 runMatrixWorkload(w, pageSize);
                 // litestream v0.3.13 may exit 1 or hang in its closing checkpoint after SIGTERM ("release read
                 // lock: context canceled"), so the test waits for the archive itself to catch up instead.
-                awaitWalshipRestoreEquals(app, pageSize);
+                DbCompare.awaitRestoredEquals(app.connection(), Duration.ofSeconds(60), attempt -> {
+                    Path out = dir.resolve("by-walship-" + attempt + ".db");
+                    ProcessResult r = WalshipProcess.run("restore", "-config", config.toString(), "-o", out.toString(), db.toString());
+                    assertThat(r.exitCode()).as(r.describe()).isZero();
+                    return out;
+                });
                 replicate.kill();
             }
             // The listing commands read litestream's S3 replica like litestream does.
@@ -114,26 +119,6 @@ class S3InteropIT {
         assertThat(Files.exists(out)).isFalse();
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("out.db"));
-        }
-    }
-
-    /** Restores with walship until the result equals the source (the archive caught up), or fails after 60 s. */
-    private void awaitWalshipRestoreEquals(SqliteFixture app, int pageSize) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        for (int attempt = 0; ; attempt++) {
-            Path out = dir.resolve("by-walship-" + attempt + ".db");
-            ProcessResult r = WalshipProcess.run("restore", "-config", config.toString(), "-o", out.toString(), db.toString());
-            assertThat(r.exitCode()).as(r.describe()).isZero();
-            try {
-                DbCompare.assertSameContent(app.connection(), out);
-                return;
-            } catch (AssertionError notYet) {
-                DbCompare.assertIntegrityOk(out);
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(1000);
-            }
         }
     }
 
