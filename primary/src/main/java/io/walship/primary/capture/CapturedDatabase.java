@@ -634,29 +634,26 @@ public final class CapturedDatabase implements AutoCloseable {
     }
 
     /**
-     * Writes the raw database file (Litestream's snapshot payload) to {@code out} and returns the position
-     * whose index the snapshot belongs to: a restore applies that index's WAL from offset 0 on top of it.
+     * Writes Litestream's snapshot payload, a whole database file, to {@code out}: the database as of the last
+     * captured commit ({@link SnapshotImage}), and returns the position whose index it belongs to (offset 0): a
+     * restore may replay that index's WAL from its start on top of it.
      */
     public Pos snapshot(OutputStream out) throws IOException {
         snapshotsRunning.incrementAndGet();
         try {
             Pos at;
+            WalHeader header;
             lock.lock();
             try {
                 at = position;
+                header = shadowHeader;
             } finally {
                 lock.unlock();
             }
-            long size = dbChannel.size();
-            byte[] buf = new byte[COPY_CHUNK];
-            long pos = 0;
-            while (pos < size) {
-                int n = dbChannel.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, size - pos)), pos);
-                if (n < 0) {
-                    break;
-                }
-                out.write(buf, 0, n);
-                pos += n;
+            // Our checkpoints wait while snapshotsRunning > 0, and the pin keeps SQLite from restarting the WAL over
+            // frames of this index, so the shadow file and the database pages read below stay those of `at`.
+            try (FileChannel shadow = FileChannel.open(store.shadowPath(at.generation(), at.index()), StandardOpenOption.READ)) {
+                SnapshotImage.write(dbChannel, shadow, header, at.offset(), out);
             }
             return new Pos(at.generation(), at.index(), 0);
         } finally {
