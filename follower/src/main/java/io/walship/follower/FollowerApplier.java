@@ -34,6 +34,7 @@ public final class FollowerApplier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FollowerApplier.class);
     private static final String SNAPSHOT_SPOOL = "snapshot.spool";
     private static final String PENDING_SPOOL = "pending.spool";
+    private static final String CLOSED_FINGERPRINT = "closed.fingerprint";
 
     private final Path dbPath;
     private final Path meta;
@@ -94,6 +95,8 @@ public final class FollowerApplier implements AutoCloseable {
     private void start() throws IOException {
         Optional<JournalState> recorded = journal.read();
         boolean dbPresent = Files.exists(dbPath) && Files.size(dbPath) > 0;
+        Optional<Boolean> untouched = dbPresent ? ClosedFingerprint.takeAndCompare(dbPath, meta.resolve(CLOSED_FINGERPRINT))
+                : Optional.empty();
         if (dbPresent) {
             live = LiveDatabase.open(dbPath, settings.steps());
         }
@@ -115,7 +118,13 @@ public final class FollowerApplier implements AutoCloseable {
         if (state.pending() != null) {
             resumePending();
         } else if (live != null && state.applied() != null && state.resync() == null) {
-            checkNoLocalWritesSinceLastRun();
+            if (untouched.isPresent() && !untouched.get()) {
+                LOG.warn("{}: the database file changed while the follower was stopped; a snapshot is needed", dbPath);
+                state = state.withResync(ResyncReason.LOCAL_WRITE, state.applied());
+                journal.write(state);
+            } else {
+                checkNoLocalWritesSinceLastRun();
+            }
         }
         publishPositionIfBehind();
     }
@@ -225,10 +234,23 @@ public final class FollowerApplier implements AutoCloseable {
         if (closed) {
             return;
         }
+        boolean leaveFingerprint = false;
+        if (live != null && failure == null && state.applied() != null && state.resync() == null && state.pending() == null
+                && state.staged() == null) {
+            try {
+                CheckpointResult r = checkpoint();
+                leaveFingerprint = !r.busy() && r.logFrames() == 0;
+            } catch (IOException e) {
+                LOG.debug("{}: final checkpoint: {}", dbPath, e.getMessage());
+            }
+        }
         closed = true;
         try {
             if (live != null) {
                 live.close();
+                if (leaveFingerprint) {
+                    ClosedFingerprint.record(dbPath, meta.resolve(CLOSED_FINGERPRINT));
+                }
             }
         } finally {
             lockChannel.close();
