@@ -59,6 +59,7 @@ public final class CapturedDatabase implements AutoCloseable {
     static final long TRUNCATE_PAGE_N = 500_000;
     private static final int BUSY_TIMEOUT_MS = 1000;
     private static final int COPY_CHUNK = 1 << 20;
+    private static final ThreadLocal<byte[]> COPY_BUFFERS = new ThreadLocal<>();
     /** Default for finished shadow WALs kept for followers that reconnect after a while. */
     public static final long DEFAULT_STREAM_RETENTION_BYTES = 64L << 20;
     private static final String SEQ_UPSERT =
@@ -91,7 +92,6 @@ public final class CapturedDatabase implements AutoCloseable {
     private WalChecksum shadowChecksum;
     private boolean pinned;
     private volatile long streamRetentionBytes = DEFAULT_STREAM_RETENTION_BYTES;
-    private byte[] copyBuffer;
     private volatile Pos position;
     private volatile long polledWalSize = -1;
     /** The WAL header and the frame header at the captured end, as {@link #walGrew()} last saw them. */
@@ -221,6 +221,9 @@ public final class CapturedDatabase implements AutoCloseable {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbPath);
         exec(c, "PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
         exec(c, "PRAGMA wal_autocheckpoint = 0");
+        // Our connections barely read pages (checkpoints copy from the WAL): a small page cache keeps many
+        // databases per daemon cheap.
+        exec(c, "PRAGMA cache_size = -256");
         return c;
     }
 
@@ -544,13 +547,18 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
-    /** Reused across syncs: a commit-per-millisecond workload would otherwise allocate a megabyte each time. */
-    private byte[] copyBuffer(int frameSize) {
+    /**
+     * Reused across syncs (a commit-per-millisecond workload would otherwise allocate a megabyte each time) and
+     * shared by every database synced on the same thread, so a daemon with many databases does not hold one each.
+     */
+    private static byte[] copyBuffer(int frameSize) {
         int size = Math.max(frameSize, COPY_CHUNK / frameSize * frameSize);
-        if (copyBuffer == null || copyBuffer.length != size) {
-            copyBuffer = new byte[size];
+        byte[] buf = COPY_BUFFERS.get();
+        if (buf == null || buf.length != size) {
+            buf = new byte[size];
+            COPY_BUFFERS.set(buf);
         }
-        return copyBuffer;
+        return buf;
     }
 
     private void checkpointLocked(CheckpointMode mode) throws IOException {
