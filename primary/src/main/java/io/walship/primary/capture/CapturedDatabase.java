@@ -926,7 +926,7 @@ public final class CapturedDatabase implements AutoCloseable {
         }
     }
 
-    private static void readFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
+    static void readFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
         while (bb.hasRemaining()) {
             int n = ch.read(bb, pos + bb.position());

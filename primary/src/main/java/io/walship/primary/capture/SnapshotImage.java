@@ -35,7 +35,7 @@ final class SnapshotImage {
         int commitPages = 0;
         byte[] fh = new byte[WalFrameHeader.SIZE];
         for (int i = 0; i < frames; i++) {
-            readFully(shadow, fh, WalFrameHeader.SIZE, WalHeader.SIZE + (long) i * frameSize);
+            CapturedDatabase.readFully(shadow, fh, WalFrameHeader.SIZE, WalHeader.SIZE + (long) i * frameSize);
             int pgno = Bytes.getIntBE(fh, 0);
             int commit = Bytes.getIntBE(fh, 4);
             if (commit != 0) {
@@ -58,7 +58,7 @@ final class SnapshotImage {
                 next++;
             }
             if (frame >= 0) {
-                readFully(shadow, page, pageSize, WalHeader.SIZE + (long) frame * frameSize + WalFrameHeader.SIZE);
+                CapturedDatabase.readFully(shadow, page, pageSize, WalHeader.SIZE + (long) frame * frameSize + WalFrameHeader.SIZE);
             } else if (!readPage(db, page, (p - 1) * pageSize)) {
                 throw new IOException("database file is shorter than page " + p + " of the committed state");
             }
@@ -74,14 +74,5 @@ final class SnapshotImage {
             }
         }
         return true;
-    }
-
-    private static void readFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
-        while (bb.hasRemaining()) {
-            if (ch.read(bb, pos + bb.position()) < 0) {
-                throw new IOException("shadow WAL ends before offset " + (pos + bb.position()));
-            }
-        }
     }
 }
