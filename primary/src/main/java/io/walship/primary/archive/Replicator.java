@@ -2,6 +2,7 @@ package io.walship.primary.archive;
 
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.capture.DatabaseReplacedException;
+import io.walship.primary.capture.WalWatcher;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
 import io.walship.primary.credentials.CredentialSettings;
@@ -28,18 +29,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The archiving daemon for a set of databases: one capture loop polls every database's WAL every few
- * milliseconds, and a small shared scheduler runs each replica's sync, snapshot and retention timers.
+ * The archiving daemon for a set of databases: one capture loop, woken by writes to any database's WAL (and
+ * polling as a fallback), and a small shared scheduler that runs each replica's sync, snapshot and retention
+ * timers.
  */
 public final class Replicator implements AutoCloseable, StreamSources {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+    /** How often every WAL is checked without a file watcher. */
     static final long CAPTURE_POLL_MILLIS = 2;
+    /** How often every WAL is checked anyway while a file watcher reports writes as they happen. */
+    static final long WATCHED_POLL_MILLIS = 100;
 
     private final Function<ReplicaConfig, ReplicaClient> clients;
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread captureThread;
+    private final WalWatcher watcher = new WalWatcher();
 
     /**
      * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
@@ -80,6 +86,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
         Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()), new CopyOnWriteArrayList<>(),
                 new BacklogBudget(db, config.backlogBudget()));
         entries.add(entry);
+        watcher.watch(db.walPath());
         for (ReplicaWorker w : workers) {
             schedule(entry, w);
         }
@@ -144,28 +151,46 @@ public final class Replicator implements AutoCloseable, StreamSources {
 
     /** Syncs a database as soon as its WAL changes size, and at least every monitor interval. */
     private void captureLoop() {
+        long pollMillis = watcher.active() ? WATCHED_POLL_MILLIS : CAPTURE_POLL_MILLIS;
+        long lastPoll = 0;
         while (running.get()) {
+            WalWatcher.Changes changes;
+            try {
+                changes = watcher.await(pollMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             long now = System.currentTimeMillis();
+            boolean poll = now - lastPoll >= pollMillis;
+            if (poll) {
+                lastPoll = now;
+            }
             for (Entry e : entries) {
                 boolean due = now - e.lastFullSync().get() >= millis(e.db().config().monitorInterval(), 1000);
-                if (due || e.db().walGrew()) {
-                    if (due) {
-                        e.lastFullSync().set(now);
-                        checkBacklog(e);
-                    }
-                    try {
-                        e.db().sync();
-                        if (due && e.workers().isEmpty()) {
-                            retainShadow(e);
-                        }
-                    } catch (DatabaseReplacedException ex) {
-                        reopen(e, ex);
-                    } catch (IOException | RuntimeException ex) {
-                        log.warn("{}: sync failed: {}", e.db().path(), ex.getMessage());
-                    }
+                // A reported write is synced even if the WAL looks unchanged: the event for a commit's last write
+                // may be all that tells a rewrite of a restarted WAL apart from its previous life.
+                if (due || changes.includes(e.db().walPath()) || (poll && e.db().walGrew())) {
+                    capture(e, due, now);
                 }
             }
-            sleep(CAPTURE_POLL_MILLIS);
+        }
+    }
+
+    private void capture(Entry e, boolean due, long now) {
+        if (due) {
+            e.lastFullSync().set(now);
+            checkBacklog(e);
+        }
+        try {
+            e.db().sync();
+            if (due && e.workers().isEmpty()) {
+                retainShadow(e);
+            }
+        } catch (DatabaseReplacedException ex) {
+            reopen(e, ex);
+        } catch (IOException | RuntimeException ex) {
+            log.warn("{}: sync failed: {}", e.db().path(), ex.getMessage());
         }
     }
 
@@ -183,6 +208,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
             t.cancel(false);
         }
         entries.remove(old);
+        watcher.unwatch(old.db().walPath());
         old.db().abandon();
         for (ReplicaWorker w : old.workers()) {
             w.client().close();
@@ -378,6 +404,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watcher.close();
         scheduler.shutdown();
         try {
             scheduler.awaitTermination(30, TimeUnit.SECONDS);
@@ -402,13 +429,5 @@ public final class Replicator implements AutoCloseable, StreamSources {
 
     private static long millis(Duration d, long fallback) {
         return d == null || d.isZero() || d.isNegative() ? fallback : d.toMillis();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

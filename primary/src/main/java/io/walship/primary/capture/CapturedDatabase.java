@@ -144,6 +144,11 @@ public final class CapturedDatabase implements AutoCloseable {
         return dbPath;
     }
 
+    /** The application's WAL file, {@code DB_PATH-wal}. */
+    public Path walPath() {
+        return walPath;
+    }
+
     public DbConfig config() {
         return config;
     }
