@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.zip.CRC32;
 
 /**
  * Applies the primary's snapshots and WAL ranges to the follower's database while local readers keep reading
@@ -42,6 +41,7 @@ public final class FollowerApplier implements AutoCloseable {
     private final FileChannel lockChannel;
     private final Journal journal;
     private final PositionFile positionFile;
+    private final PendingSpool pendingSpool;
     private LiveDatabase live;
     private JournalState state;
     private String failure;
@@ -54,6 +54,7 @@ public final class FollowerApplier implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.journal = new Journal(meta.resolve("follower.journal"), settings.steps());
         this.positionFile = new PositionFile(meta.resolve("position"), settings.steps());
+        this.pendingSpool = new PendingSpool(meta.resolve(PENDING_SPOOL));
     }
 
     public static FollowerApplier open(Path dbPath) throws IOException {
@@ -202,7 +203,7 @@ public final class FollowerApplier implements AutoCloseable {
                 record(p, state.local());
                 return;
             }
-            SpoolInfo spool = spool(primaryWal);
+            SpoolInfo spool = pendingSpool.write(primaryWal);
             state = state.withPending(start, end, spool);
             journal.write(state);
             settings.steps().reached(ApplyStep.PENDING_PERSISTED);
@@ -246,6 +247,7 @@ public final class FollowerApplier implements AutoCloseable {
         }
         closed = true;
         try {
+            pendingSpool.close();
             if (live != null) {
                 live.close();
                 if (leaveFingerprint) {
@@ -334,7 +336,6 @@ public final class FollowerApplier implements AutoCloseable {
             } catch (LocalWriteDetectedException e) {
                 state = state.withoutPending().withResync(ResyncReason.LOCAL_WRITE, state.applied());
                 journal.write(state);
-                Files.deleteIfExists(meta.resolve(PENDING_SPOOL));
                 throw e;
             } catch (VerificationFailedException e) {
                 failure = e.getMessage();
@@ -357,7 +358,7 @@ public final class FollowerApplier implements AutoCloseable {
         state = state.appliedTo(r.end(), r.header(), r.endChain(), local, p.batch.isSnapshot());
         journal.write(state);
         settings.steps().reached(ApplyStep.APPLIED_PERSISTED);
-        Files.deleteIfExists(meta.resolve(PENDING_SPOOL));
+        pendingSpool.applied();
         if (p.batch.isSnapshot()) {
             Files.deleteIfExists(meta.resolve(SNAPSHOT_SPOOL));
         }
@@ -399,9 +400,8 @@ public final class FollowerApplier implements AutoCloseable {
         Pos start = state.pendingStart();
         Pos end = state.pending();
         byte[] bytes;
-        try (FileChannel ch = openSpool(PENDING_SPOOL, state.pendingSpool())) {
-            bytes = new byte[(int) ch.size()];
-            AtomicFiles.readFully(ch, ByteBuffer.wrap(bytes), 0);
+        try {
+            bytes = pendingSpool.read(state.pendingSpool());
         } catch (InvalidBatchException e) {
             LOG.warn("{}: pending range {} .. {} cannot be reproduced ({}); a snapshot is needed", dbPath, start, end,
                     e.getMessage());
@@ -437,17 +437,6 @@ public final class FollowerApplier implements AutoCloseable {
             throw new InvalidBatchException(path + " does not match its journal record (length or CRC)");
         }
         return ch;
-    }
-
-    private SpoolInfo spool(byte[] bytes) throws IOException {
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        try (FileChannel ch = FileChannel.open(meta.resolve(PENDING_SPOOL), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes), 0);
-            ch.force(true);
-        }
-        return new SpoolInfo(bytes.length, crc.getValue());
     }
 
     /** The lowest acceptable end of a snapshot batch in {@code generation}: never behind what may be visible. */
