@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +26,7 @@ class ExecChildIT {
 
     @BeforeEach
     void needsSqliteShell() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sqlite3")) || Files.isExecutable(Path.of("/bin/sqlite3")),
-                "the sqlite3 shell drives the child application");
+        SqliteShell.require();
     }
 
     @Test
