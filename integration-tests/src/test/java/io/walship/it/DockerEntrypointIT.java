@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,16 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code docker/entrypoint.sh} without Docker: on an empty volume it restores the configured database from its
  * replica, then runs the container's command under {@code replicate -exec} (arguments intact); on a later start
- * the database is already there, so it does not restore again.
+ * the database is already there, so it does not restore again. With no backup yet (a first deployment) it starts
+ * from an empty database.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DockerEntrypointIT {
     @TempDir
     Path dir;
 
+    @BeforeEach
+    void needsSqliteShell() {
+        SqliteShell.require();
+    }
+
     @Test
     void restoresOnceThenRunsTheAppUnderReplicate() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sqlite3")), "the sqlite3 shell plays the app");
         Path source = dir.resolve("source.db");
         Path replica = dir.resolve("replica");
         try (SqliteFixture app = SqliteFixture.create(source, 4096)) {
@@ -56,12 +61,26 @@ class DockerEntrypointIT {
                 .isEqualTo("it's four");
     }
 
+    @Test
+    void firstDeploymentWithoutABackupStartsFromAnEmptyDatabase() throws Exception {
+        Path replica = dir.resolve("replica");
+        Path db = dir.resolve("volume/data/app.db");
+        Path config = dir.resolve("walship.yml");
+        Files.writeString(config, LitestreamConfig.file(db, replica));
+
+        ProcessResult first = entrypoint(config, "sqlite3", db.toString(),
+                "CREATE TABLE t (id INTEGER, note TEXT); INSERT INTO t VALUES (1, 'first')");
+
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        Path restored = dir.resolve("restored.db");
+        WalshipProcess.run("restore", "-o", restored.toString(), WalshipProcess.fileUrl(replica)).assertSuccess();
+        try (Connection c = SqliteFixture.open(restored)) {
+            assertThat(SqliteFixture.queryString(c, "SELECT note FROM t")).isEqualTo("first");
+        }
+    }
+
     private static ProcessResult entrypoint(Path config, String... command) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(RepoRoot.get().resolve("docker/entrypoint.sh").toString());
-        cmd.addAll(List.of(command));
-        WalshipProcess.launcher();
-        return RunningProcess.start(cmd, Map.of("WALSHIP_CONFIG", config.toString(),
-                "WALSHIP_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC"), null).await(WalshipProcess.TIMEOUT);
+        return ContainerEntrypoint.start(Map.of("WALSHIP_CONFIG", config.toString(),
+                "WALSHIP_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC"), List.of(command)).await(WalshipProcess.TIMEOUT);
     }
 }

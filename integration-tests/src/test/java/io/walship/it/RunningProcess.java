@@ -37,7 +37,7 @@ final class RunningProcess implements AutoCloseable {
         try {
             Path logs = Files.createDirectories(RepoRoot.get().resolve("integration-tests/target/process-logs"));
             String name = String.format("%04d-%d-%s", COUNTER.incrementAndGet(), ProcessHandle.current().pid(),
-                    Path.of(cmd.get(0)).getFileName() + (cmd.size() > 1 ? "-" + cmd.get(1) : ""));
+                    fileNamePart(cmd.get(0)) + (cmd.size() > 1 ? "-" + fileNamePart(cmd.get(1)) : ""));
             Path out = logs.resolve(name + ".out");
             Path err = logs.resolve(name + ".err");
             ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -52,6 +52,11 @@ final class RunningProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd, e);
         }
+    }
+
+    /** The last path component of an argument, safe in a file name. */
+    private static String fileNamePart(String arg) {
+        return arg.substring(arg.lastIndexOf('/') + 1).replaceAll("[^\\w.-]", "_");
     }
 
     long pid() {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,15 +33,31 @@ final class WalshipProcess {
     }
 
     static RunningProcess start(String... args) {
+        return start(Map.of(), args);
+    }
+
+    /** With {@code env} added to the environment (e.g. what a config file's $VARs expand to). */
+    static RunningProcess start(Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.addAll(List.of(args));
-        // Serial GC: two shared cores, many daemons come and go in the kill -9 test.
-        return RunningProcess.start(cmd, Map.of("WALSHIP_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC"), null);
+        return RunningProcess.start(cmd, withJavaOpts(env), null);
     }
 
     static ProcessResult run(String... args) {
         return start(args).await(TIMEOUT);
+    }
+
+    static ProcessResult run(Map<String, String> env, String... args) {
+        return start(env, args).await(TIMEOUT);
+    }
+
+    /** {@code env} plus the JVM options walship's processes run with in the tests. */
+    static Map<String, String> withJavaOpts(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        // Serial GC: two shared cores, many daemons come and go in the kill -9 test.
+        all.putIfAbsent("WALSHIP_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC");
+        return all;
     }
 
     /** {@code walship replicate DB URL}; returns once it is capturing and archiving. */
