@@ -4,37 +4,28 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A real S3 endpoint on 127.0.0.1: S3Proxy in-process (free port and in-memory store, or a given port and a
- * directory), AWS v4 auth, plus a plain
- * SDK client for setting up buckets and inspecting raw keys independently of the code under test.
+ * directory), AWS v4 auth, plus its {@link S3Access} for setting up buckets and inspecting raw keys independently
+ * of the code under test.
  */
 public final class EmbeddedS3 implements AutoCloseable {
     private static final String KEY_STORE_PASSWORD = "changeit";
 
     private final S3Proxy proxy;
-    private final URI endpoint;
-    private final S3Client client;
+    private final S3Access access;
 
-    private EmbeddedS3(S3Proxy proxy, URI endpoint, S3Client client) {
+    private EmbeddedS3(S3Proxy proxy, S3Access access) {
         this.proxy = proxy;
-        this.endpoint = endpoint;
-        this.client = client;
+        this.access = access;
     }
 
     public static EmbeddedS3 start(String accessKey, String secret) throws Exception {
@@ -82,15 +73,7 @@ public final class EmbeddedS3 implements AutoCloseable {
             }
             Thread.sleep(5);
         }
-        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        S3Client client = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(endpoint)
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
-                .build();
-        return new EmbeddedS3(proxy, endpoint, client);
+        return new EmbeddedS3(proxy, S3Access.connect(URI.create("http://127.0.0.1:" + proxy.getPort()), accessKey, secret));
     }
 
     /** Writes a PKCS12 key store with a self-signed certificate for CN=walship-test (not 127.0.0.1). */
@@ -118,31 +101,34 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return endpoint;
+        return access.endpoint();
+    }
+
+    /** The endpoint with its keys and a plain client. */
+    public S3Access access() {
+        return access;
     }
 
     public void createBucket(String name) {
-        client.createBucket(b -> b.bucket(name));
+        access.createBucket(name);
     }
 
     /** The raw client, for inspecting what the code under test stored. */
     public S3Client client() {
-        return client;
+        return access.client();
     }
 
     /** Every key in a bucket, in the store's order. */
     public List<String> keys(String bucket) {
-        List<String> keys = new ArrayList<>();
-        client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach((S3Object o) -> keys.add(o.key()));
-        return keys;
+        return access.keys(bucket);
     }
 
     public void put(String bucket, String key, byte[] bytes) {
-        client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+        access.put(bucket, key, bytes);
     }
 
     public void stop() throws Exception {
-        client.close();
+        access.close();
         proxy.stop();
     }
 
