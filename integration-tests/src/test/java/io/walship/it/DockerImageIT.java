@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
- * Builds {@code docker/Dockerfile} and runs the image's launcher. Needs a Docker engine: without one the test is
- * skipped (reported as skipped, never as passed).
+ * Builds {@code docker/Dockerfile} (the image, and its demo stage for docker/compose.yaml) and runs what they
+ * carry. Needs a Docker engine: without one the tests are skipped (reported as skipped, never as passed).
  */
 @EnabledIf("dockerEngineAvailable")
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
@@ -46,6 +46,18 @@ class DockerImageIT {
 
         ProcessResult user = docker(Duration.ofMinutes(1), "run", "--rm", "--entrypoint", "id", TAG, "-u");
         assertThat(user.stdout().strip()).as("runs as a non-root user").isNotEqualTo("0");
+    }
+
+    @Test
+    void demoStageAddsTheSqliteShellAndTheWriterTheComposeFileRuns() {
+        String root = RepoRoot.get().toString();
+        ProcessResult build = docker(Duration.ofMinutes(25), "build", "-f", root + "/docker/Dockerfile", "--target", "demo",
+                "-t", TAG + "-demo", root);
+        assertThat(build.exitCode()).as(build.describe()).isZero();
+
+        ProcessResult tools = docker(Duration.ofMinutes(1), "run", "--rm", "--entrypoint", "sh", TAG + "-demo", "-c",
+                "sqlite3 -version && test -x " + ComposeFile.load().command("primary").get(0));
+        assertThat(tools.exitCode()).as(tools.describe()).isZero();
     }
 
     private static ProcessResult docker(Duration timeout, String... args) {
