@@ -2,6 +2,7 @@ package io.walship.primary.replica;
 
 import io.walship.primary.config.ConfigException;
 import io.walship.primary.credentials.CredentialSettings;
+import io.walship.primary.credentials.pkcs11.Pkcs11Uri;
 import io.walship.primary.config.ConfigPaths;
 import io.walship.primary.config.ReplicaConfig;
 import java.net.URI;
@@ -164,7 +165,11 @@ public final class ReplicaClients {
             throw new ConfigException(sources.get(1), "choose one credential source, not " + String.join(" and ", sources));
         }
         if (rc.iot() != null && rc.iot().keyIsPkcs11()) {
-            throw new ConfigException("iot.key", "pkcs11: URIs are not supported yet; use a PEM key file");
+            try {
+                Pkcs11Uri.parse(rc.iot().key());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("iot.key", e.getMessage());
+            }
         }
         if (sources.isEmpty() && !hasText(env.get("AWS_ACCESS_KEY_ID")) && hasText(env.get("LITESTREAM_ACCESS_KEY_ID"))) {
             return CredentialSettings.ofStatic(env.get("LITESTREAM_ACCESS_KEY_ID"),

@@ -80,7 +80,7 @@ class CredentialKeysTest {
     }
 
     @Test
-    void iotNeedsItsKeysAndNoPkcs11Yet() {
+    void iotNeedsItsKeysAndAWellFormedPkcs11Uri() {
         assertThatThrownBy(() -> parse("""
                 dbs:
                   - path: /a.db
@@ -90,7 +90,15 @@ class CredentialKeysTest {
                 dbs:
                   - path: /a.db
                     replicas: [{url: "s3://b/a", iot: {endpoint: e, role-alias: r, cert: /c, key: "pkcs11:token=t;object=k"}}]
-                """)).hasMessage("/etc/walship.yml: dbs[0].replicas[0].iot.key: pkcs11: URIs are not supported yet; use a PEM key file");
+                """)).hasMessageStartingWith("/etc/walship.yml: dbs[0].replicas[0].iot.key: module-path=… is required");
+        String key = "pkcs11:token=t;object=k?module-path=/usr/lib/libtoken.so&pin-value=1234";
+        Config c = parse("""
+                dbs:
+                  - path: /a.db
+                    replicas: [{url: "s3://b/a", iot: {endpoint: e, role-alias: r, cert: /c, key: "%s"}}]
+                """.formatted(key));
+        assertThat(credentials(c, 0).iot().key()).isEqualTo(key);
+        assertThat(credentials(c, 0).iot().toString()).doesNotContain("1234");
     }
 
     @Test
