@@ -100,10 +100,25 @@ public final class ReloadableCredentialsProvider implements AwsCredentialsProvid
                 settings.sourceName(), why);
     }
 
-    /** SIGHUP: switch to new settings, or rebuild the current ones (re-reading files, certificates, processes). */
+    /**
+     * SIGHUP: switch to new settings, or rebuild the current ones (re-reading files, certificates, processes). If
+     * the new source cannot be set up (a missing file, a refused PIN) the current one stays in use: a typo in a
+     * reload must not stop uploads that were working.
+     */
     public synchronized void reload(CredentialSettings next) {
+        if (delegate == null) {
+            settings = next;
+            rebuild();
+            return;
+        }
+        AwsCredentialsProvider built = build(next);
+        if (built == null) {
+            log.error("{}: keeping the credentials from {} in use", owner, settings.sourceName());
+            return;
+        }
+        closeDelegate();
         settings = next;
-        rebuild();
+        delegate = built;
     }
 
     public synchronized CredentialSettings settings() {
@@ -117,13 +132,19 @@ public final class ReloadableCredentialsProvider implements AwsCredentialsProvid
 
     private void rebuild() {
         closeDelegate();
+        delegate = build(settings);
+    }
+
+    /** A provider for {@code from}, or null (with the reason logged and kept for requests) if it cannot be set up. */
+    private AwsCredentialsProvider build(CredentialSettings from) {
         try {
-            delegate = CredentialProviders.create(settings);
+            AwsCredentialsProvider p = CredentialProviders.create(from);
             buildError = null;
+            return p;
         } catch (IOException | RuntimeException e) {
-            delegate = null;
-            buildError = "cannot set up credentials from " + settings.sourceName() + ": " + e.getMessage();
+            buildError = "cannot set up credentials from " + from.sourceName() + ": " + e.getMessage();
             log.error("{}: {}", owner, buildError);
+            return null;
         }
     }
 

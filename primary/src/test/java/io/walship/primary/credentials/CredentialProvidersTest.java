@@ -120,6 +120,17 @@ class CredentialProvidersTest {
     }
 
     @Test
+    void aReloadToASourceThatCannotBeSetUpKeepsTheWorkingOne() throws Exception {
+        IotSettings missing = new IotSettings("127.0.0.1:1", "alias", null, dir.resolve("cert.pem"),
+                dir.resolve("key.pem").toString(), null);
+        try (ReloadableCredentialsProvider p = new ReloadableCredentialsProvider("test", CredentialSettings.ofStatic("AKIASTATIC", "s"))) {
+            p.reload(new CredentialSettings(null, null, null, null, null, missing));
+            assertThat(p.resolveCredentials().accessKeyId()).isEqualTo("AKIASTATIC");
+            assertThat(p.settings().isStatic()).isTrue();
+        }
+    }
+
+    @Test
     void aBrokenSourceIsReportedAtEachRequestUntilFixed() throws Exception {
         IotSettings missing = new IotSettings("127.0.0.1:1", "alias", null, dir.resolve("cert.pem"),
                 dir.resolve("key.pem").toString(), null);
