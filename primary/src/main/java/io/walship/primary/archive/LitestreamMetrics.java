@@ -3,6 +3,8 @@ package io.walship.primary.archive;
 import io.walship.primary.capture.CaptureCounters;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.capture.CheckpointMode;
+import io.walship.primary.metrics.PrometheusText;
+import io.walship.primary.replica.ReplicaOperations;
 import io.walship.protocol.Pos;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -11,7 +13,9 @@ import java.util.function.ToDoubleFunction;
  * Litestream v0.3's own series, under its names and labels (replica-format.md §11), so dashboards and alerts
  * built for Litestream keep working. Like Litestream's Go client, a labelled series appears only once touched:
  * checkpoint series per mode after the first checkpoint in that mode, errors after the first error, replica
- * positions after the first successful sync.
+ * positions after the first successful sync, object-store operations once used. walship does not validate replicas
+ * ({@code validation-interval} is ignored), so {@code litestream_replica_validation_total} stays at 0, as Litestream's
+ * does without that setting.
  */
 final class LitestreamMetrics {
     private LitestreamMetrics() {
@@ -45,6 +49,49 @@ final class LitestreamMetrics {
                 w -> w.syncedPosition().offset());
         replicaSeries(out, entries, "litestream_replica_wal_bytes", "counter", "The number of WAL bytes written", false,
                 w -> w.walBytesWritten());
+        validationSeries(out, entries);
+        operationSeries(out, ReplicaOperations.global().rows());
+    }
+
+    /** Litestream presets both statuses to 0 for every replica. */
+    private static void validationSeries(PrometheusText out, List<Replicator.Entry> entries) {
+        String name = "litestream_replica_validation_total";
+        boolean headed = false;
+        for (Replicator.Entry e : entries) {
+            for (ReplicaWorker w : e.workers()) {
+                if (!headed) {
+                    out.family(name, "counter", "The number of validations performed");
+                    headed = true;
+                }
+                for (String status : List.of("error", "ok")) {
+                    out.sample(name, 0, "db", e.db().path().toString(), "name", w.name(), "status", status);
+                }
+            }
+        }
+    }
+
+    /**
+     * A pair appears after its first success; bytes exist for the operations that move object bodies, PUT and GET,
+     * as in Litestream.
+     */
+    private static void operationSeries(PrometheusText out, List<ReplicaOperations.Row> touched) {
+        List<ReplicaOperations.Row> rows = touched.stream().filter(r -> r.count() > 0).toList();
+        operationFamily(out, "litestream_replica_operation_total", "The number of replica operations performed", rows,
+                ReplicaOperations.Row::count);
+        operationFamily(out, "litestream_replica_operation_bytes", "The number of bytes used by replica operations",
+                rows.stream().filter(r -> r.operation() == ReplicaOperations.Operation.PUT
+                        || r.operation() == ReplicaOperations.Operation.GET).toList(), ReplicaOperations.Row::bytes);
+    }
+
+    private static void operationFamily(PrometheusText out, String name, String help, List<ReplicaOperations.Row> rows,
+                                        ToDoubleFunction<ReplicaOperations.Row> value) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.family(name, "counter", help);
+        for (ReplicaOperations.Row r : rows) {
+            out.sample(name, value.applyAsDouble(r), "operation", r.operation().name(), "replica_type", r.replicaType());
+        }
     }
 
     private static void dbSeries(PrometheusText out, List<Replicator.Entry> entries, String name, String type,

@@ -1,5 +1,6 @@
 package io.walship.primary.archive;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.capture.DatabaseReplacedException;
 import io.walship.primary.capture.WalWatcher;
@@ -46,6 +47,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread captureThread;
     private final WalWatcher watcher = new WalWatcher();
+    private final List<ArchiveMeters> meters = new CopyOnWriteArrayList<>();
 
     /**
      * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
@@ -109,9 +111,19 @@ public final class Replicator implements AutoCloseable, StreamSources {
     }
 
     @Override
-    public void renderMetrics(StringBuilder out) {
+    public void bindTo(MeterRegistry registry) {
+        meters.add(new ArchiveMeters(registry));
+    }
+
+    @Override
+    public void refresh() {
+        List<Entry> now = entries();
+        meters.forEach(m -> m.refresh(now));
+    }
+
+    @Override
+    public void render(StringBuilder out) {
         LitestreamMetrics.render(entries(), out);
-        ArchiveMetrics.render(entries(), out);
     }
 
     private void schedule(Entry entry, ReplicaWorker w) {

@@ -33,6 +33,7 @@ final class S3MultipartOutputStream extends OutputStream {
     // Grows up to partSize so small snapshots never allocate a whole part.
     private byte[] buffer;
     private int filled;
+    private long size;
     private String uploadId;
     private boolean closed;
 
@@ -45,6 +46,11 @@ final class S3MultipartOutputStream extends OutputStream {
         this.key = key;
         this.partSize = partSize;
         this.buffer = new byte[Math.min(INITIAL_BUFFER, partSize)];
+    }
+
+    /** Bytes written so far: the object's size once {@link #finish()} succeeded. */
+    long size() {
+        return size;
     }
 
     /** True once the body outgrew one part and a multipart upload was started. */
@@ -73,6 +79,7 @@ final class S3MultipartOutputStream extends OutputStream {
             int n = Math.min(len, buffer.length - filled);
             System.arraycopy(b, off, buffer, filled, n);
             filled += n;
+            size += n;
             off += n;
             len -= n;
         }

@@ -2,6 +2,7 @@ package io.walship.primary.replica;
 
 import io.walship.primary.credentials.CredentialSettings;
 import io.walship.primary.credentials.ReloadableCredentialsProvider;
+import io.walship.primary.replica.ReplicaOperations.Operation;
 import io.walship.protocol.ReplicaLayout;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ public final class S3ReplicaClient implements ReplicaClient {
     private final SdkHttpClient http;
     private final ReloadableCredentialsProvider credentials;
     private final S3Client s3;
+    private final ReplicaOperations operations = ReplicaOperations.global();
 
     public S3ReplicaClient(S3Settings settings) {
         this(settings, MAX_KEYS_PER_REQUEST);
@@ -139,7 +141,9 @@ public final class S3ReplicaClient implements ReplicaClient {
         try {
             compressed.writeTo(out);
             out.finish();
+            operations.succeeded(type(), Operation.PUT, out.size());
         } catch (IOException | RuntimeException e) {
+            operations.failed(type(), Operation.PUT);
             try {
                 out.abort();
             } catch (SdkException abortFailure) {
@@ -157,7 +161,9 @@ public final class S3ReplicaClient implements ReplicaClient {
         String path = ReplicaLayout.walSegmentPath(generation, index, offset);
         try {
             s3.putObject(b -> b.bucket(settings.bucket()).key(key(path)), RequestBody.fromBytes(compressed));
+            operations.succeeded(type(), Operation.PUT, compressed.length);
         } catch (SdkException e) {
+            operations.failed(type(), Operation.PUT);
             throw S3Failures.translate(settings, "writing " + path, e);
         }
     }
@@ -240,6 +246,7 @@ public final class S3ReplicaClient implements ReplicaClient {
                 String from = marker;
                 ListObjectsResponse page = s3.listObjects(b -> b.bucket(settings.bucket()).prefix(listPrefix)
                         .delimiter(delimited ? "/" : null).marker(from).maxKeys(keysPerRequest));
+                operations.succeeded(type(), Operation.LIST, 0);
                 page.contents().forEach(objects);
                 page.commonPrefixes().forEach(prefixes);
                 if (!Boolean.TRUE.equals(page.isTruncated())) {
@@ -251,6 +258,7 @@ public final class S3ReplicaClient implements ReplicaClient {
                 }
             }
         } catch (SdkException e) {
+            operations.failed(type(), Operation.LIST);
             throw S3Failures.translate(settings, "listing " + dir, e);
         }
     }
@@ -272,8 +280,10 @@ public final class S3ReplicaClient implements ReplicaClient {
     private InputStream open(String path) throws IOException {
         String key = key(path);
         try {
-            return new S3ObjectInputStream(s3.getObject(b -> b.bucket(settings.bucket()).key(key)),
-                    describe() + ": reading " + path);
+            var body = s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+            Long length = body.response().contentLength();
+            operations.succeeded(type(), Operation.GET, length == null ? 0 : length);
+            return new S3ObjectInputStream(body, describe() + ": reading " + path);
         } catch (NoSuchKeyException e) {
             throw new ReplicaObjectNotFoundException(describe() + ": object not found: " + location(key));
         } catch (AwsServiceException e) {
@@ -281,8 +291,10 @@ public final class S3ReplicaClient implements ReplicaClient {
             if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
                 throw new ReplicaObjectNotFoundException(describe() + ": object not found: " + location(key));
             }
+            operations.failed(type(), Operation.GET);
             throw S3Failures.translate(settings, "reading " + path, e);
         } catch (SdkException e) {
+            operations.failed(type(), Operation.GET);
             throw S3Failures.translate(settings, "reading " + path, e);
         }
     }
@@ -300,13 +312,16 @@ public final class S3ReplicaClient implements ReplicaClient {
             try {
                 response = s3.deleteObjects(b -> b.bucket(settings.bucket()).delete(d -> d.objects(batch).quiet(true)));
             } catch (SdkException e) {
+                operations.failed(type(), Operation.DELETE);
                 throw S3Failures.translate(settings, what, e);
             }
             if (response.hasErrors() && !response.errors().isEmpty()) {
+                operations.failed(type(), Operation.DELETE);
                 S3Error first = response.errors().get(0);
                 throw new IOException(describe() + ": " + what + " failed for " + response.errors().size()
                         + " objects, first " + location(first.key()) + " (" + first.code() + ": " + first.message() + ")");
             }
+            operations.succeeded(type(), Operation.DELETE, 0);
         }
     }
 

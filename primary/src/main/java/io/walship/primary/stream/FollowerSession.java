@@ -7,11 +7,16 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.walship.protocol.Pos;
+import io.walship.protocol.stream.StreamFormatException;
+import io.walship.protocol.stream.StreamPositions;
 import io.walship.protocol.stream.StreamRecordEncoder;
 import io.walship.protocol.stream.StreamRecords;
 import io.walship.protocol.stream.proto.EndCode;
 import io.walship.protocol.stream.proto.StreamRecord;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -58,6 +63,10 @@ final class FollowerSession {
     private volatile boolean finished;
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile long lastProgressNanos = System.nanoTime();
+    /** The end of the last WAL the socket took (or the resume position), null until known. */
+    private volatile Pos streamed;
+    /** When {@link #streamed} was last seen equal to the primary's position. */
+    private volatile long caughtUpNanos = System.nanoTime();
     private boolean begun;
     private volatile ScheduledFuture<?> ticker;
 
@@ -128,6 +137,48 @@ final class FollowerSession {
 
     String database() {
         return name;
+    }
+
+    /** True from the stream's head until the connection is released. */
+    boolean streaming() {
+        return streaming;
+    }
+
+    Path databasePath() {
+        return producer.databasePath();
+    }
+
+    /** The follower's address, {@code IP:PORT}. */
+    String remoteAddress() {
+        SocketAddress a = channel.remoteAddress();
+        if (a instanceof InetSocketAddress in) {
+            return (in.getAddress() != null ? in.getAddress().getHostAddress() : in.getHostString()) + ":" + in.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    /** Where the follower is as far as the primary knows: the end of the last WAL its socket took. */
+    Pos streamedPosition() {
+        return streamed;
+    }
+
+    /** WAL bytes captured but not yet streamed to this follower, or -1 when not measurable (snapshot pending). */
+    long bytesBehind() {
+        return producer.bytesBehind(streamed);
+    }
+
+    /** Seconds since this follower last had everything captured; 0 while it has. */
+    double secondsBehind(long nowNanos) {
+        if (caughtUp()) {
+            caughtUpNanos = nowNanos;
+            return 0;
+        }
+        return Math.max(0, nowNanos - caughtUpNanos) / 1e9;
+    }
+
+    private boolean caughtUp() {
+        Pos s = streamed;
+        return s != null && s.equals(producer.primaryPosition());
     }
 
     private void run() {
@@ -240,6 +291,7 @@ final class FollowerSession {
 
     private void send(StreamRecord r) {
         byte[] bytes = StreamRecordEncoder.encode(r);
+        Pos reaches = reaches(r);
         int n = bytes.length;
         long queued = queuedBytes.addAndGet(n);
         peakQueuedBytes.accumulateAndGet(queued, Math::max);
@@ -255,12 +307,33 @@ final class FollowerSession {
             if (f.isSuccess()) {
                 lastProgressNanos = System.nanoTime();
                 metrics.sent(n);
+                if (reaches != null) {
+                    streamed = reaches;
+                    if (caughtUp()) {
+                        caughtUpNanos = lastProgressNanos;
+                    }
+                }
             }
             if (waitingForDrain && left <= options.maxQueuedBytes() / 2) {
                 waitingForDrain = false;
                 wake();
             }
         });
+    }
+
+    /** The follower's position once {@code r} reached it: a WAL segment's end, a resume position; else null. */
+    private static Pos reaches(StreamRecord r) {
+        try {
+            return switch (r.getKindCase()) {
+                case WAL_SEGMENT -> StreamPositions.fromProto(r.getWalSegment().getEnd());
+                case HELLO -> r.getHello().hasResumePosition()
+                        ? StreamPositions.fromProto(r.getHello().getResumePosition()) : null;
+                default -> null;
+            };
+        } catch (StreamFormatException e) {
+            // our own records hold positions made from valid Pos values
+            return null;
+        }
     }
 
     private void finish(StreamRecord end) {
@@ -275,6 +348,9 @@ final class FollowerSession {
             return;
         }
         long now = System.nanoTime();
+        if (caughtUp()) {
+            caughtUpNanos = now;
+        }
         if (queuedBytes.get() > 0 && now - lastProgressNanos > options.stallTimeout().toNanos()) {
             log.warn("{}: follower {} made no progress for {} s with {} bytes queued; disconnecting", name,
                     channel.remoteAddress(), options.stallTimeout().toSeconds(), queuedBytes.get());

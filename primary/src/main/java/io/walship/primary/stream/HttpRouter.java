@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.walship.primary.capture.CapturedDatabase;
+import io.walship.primary.metrics.MetricsPage;
 import io.walship.protocol.Pos;
 import java.io.IOException;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers one HTTP request on the event loop: {@code /healthz}, {@code /metrics}, {@code /pos/NAME}, or hands the
  * connection to a follower session for {@code /stream/NAME?pos=POS}. Only cheap work happens here (a map lookup,
- * parsing); everything that touches files runs in the session's pump or on the I/O executor.
+ * parsing); everything that touches files, and {@code /metrics}, runs in the session's pump or on the I/O executor.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
@@ -47,7 +48,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (path.equals("/healthz")) {
-            Responses.text(ctx.channel(), HttpResponseStatus.OK, "ok", keepAlive);
+            String problem = server.health().problem();
+            Responses.text(ctx.channel(), problem == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    problem == null ? "ok" : problem, keepAlive);
             return;
         }
         if (!server.auth().allows(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
@@ -56,8 +59,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (path.equals("/metrics")) {
-            Responses.text(ctx.channel(), HttpResponseStatus.OK, server.metricsText(), keepAlive,
-                    "text/plain; version=0.0.4; charset=utf-8");
+            metrics(ctx.channel(), keepAlive);
+        } else if (server.sources() == null) {
+            Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no such endpoint " + path
+                    + " (endpoints: /metrics, /healthz)", keepAlive);
         } else if (path.startsWith(POS)) {
             CapturedDatabase db = lookup(ctx, path.substring(POS.length()), keepAlive);
             if (db != null) {
@@ -68,6 +73,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no such endpoint " + path
                     + " (endpoints: /stream/NAME?pos=POS, /pos/NAME, /metrics, /healthz)", keepAlive);
+        }
+    }
+
+    /** Off the event loop: a scrape reads file sizes and walks the JVM's threads. */
+    private void metrics(Channel ch, boolean keepAlive) {
+        try {
+            server.io().execute(() -> Responses.text(ch, HttpResponseStatus.OK, server.metricsText(), keepAlive,
+                    MetricsPage.CONTENT_TYPE));
+        } catch (RejectedExecutionException e) {
+            Responses.text(ch, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down", false);
         }
     }
 

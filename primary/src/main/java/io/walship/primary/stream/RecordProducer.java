@@ -8,6 +8,7 @@ import io.walship.protocol.stream.proto.EndCode;
 import io.walship.protocol.stream.proto.SnapshotReason;
 import io.walship.protocol.stream.proto.StreamRecord;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,35 @@ final class RecordProducer {
     /** The primary's current position, for heartbeats. */
     Pos primaryPosition() {
         return db.position();
+    }
+
+    Path databasePath() {
+        return db.path();
+    }
+
+    /**
+     * WAL bytes the primary has captured beyond {@code sent} (across WAL indexes, from the shadow WAL lengths), or -1
+     * when that cannot be measured: nothing sent yet, another generation, an index no longer on disk.
+     */
+    long bytesBehind(Pos sent) {
+        CapturedDatabase d = db;
+        Pos p = d.position();
+        if (sent == null || !p.generation().equals(sent.generation()) || sent.compareTo(p) > 0) {
+            return -1;
+        }
+        long bytes = p.offset() - (sent.index() == p.index() ? sent.offset() : 0);
+        try {
+            for (long i = sent.index(); i < p.index(); i++) {
+                long length = d.shadowLength(p.generation(), i);
+                if (length < 0) {
+                    return -1;
+                }
+                bytes += i == sent.index() ? length - sent.offset() : length;
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return Math.max(0, bytes);
     }
 
     /** The next record to send now, or null if there is none until the next wake-up. */

@@ -1,26 +1,66 @@
 package io.walship.primary.stream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.walship.primary.metrics.GaugeFamily;
+import io.walship.primary.metrics.MetricsSource;
+import io.walship.protocol.Pos;
 import io.walship.protocol.stream.proto.SnapshotReason;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
-/** Counters of the stream server, rendered in Prometheus text format on {@code /metrics}. */
-public final class StreamMetrics {
+/**
+ * The stream server's meters: followers connected, what was sent, snapshots by reason, stalled followers; and per
+ * connected follower (labels {@code db}, {@code follower} = its address) the position streamed to it and how far
+ * that is behind the primary. A follower's series go away when it disconnects.
+ */
+public final class StreamMetrics implements MetricsSource {
     private final AtomicInteger followers = new AtomicInteger();
-    private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder records = new LongAdder();
-    private final LongAdder stalled = new LongAdder();
-    private final Map<SnapshotReason, LongAdder> snapshots = new EnumMap<>(SnapshotReason.class);
+    private final Counter bytesSent;
+    private final Counter records;
+    private final Counter stalled;
+    private final Map<SnapshotReason, Counter> snapshots = new EnumMap<>(SnapshotReason.class);
+    private final Supplier<Collection<FollowerSession>> sessions;
+    private final GaugeFamily positionIndex;
+    private final GaugeFamily positionOffset;
+    private final GaugeFamily lagBytes;
+    private final GaugeFamily lagSeconds;
+    private final GaugeFamily queuedBytes;
 
-    StreamMetrics() {
+    StreamMetrics(MeterRegistry registry, Supplier<Collection<FollowerSession>> sessions) {
+        this.sessions = sessions;
+        Gauge.builder("walship_stream_followers", followers, AtomicInteger::get)
+                .description("Followers connected to the stream server.").register(registry);
+        bytesSent = Counter.builder("walship_stream_sent_bytes").description("Record bytes handed to follower sockets.")
+                .register(registry);
+        records = Counter.builder("walship_stream_sent_records").description("Records handed to follower sockets.")
+                .register(registry);
+        stalled = Counter.builder("walship_stream_stalled_disconnects")
+                .description("Followers disconnected because their queue made no progress.").register(registry);
         for (SnapshotReason r : SnapshotReason.values()) {
             if (r != SnapshotReason.UNRECOGNIZED && r != SnapshotReason.SNAPSHOT_REASON_UNSPECIFIED) {
-                snapshots.put(r, new LongAdder());
+                String label = r.name().substring("SNAPSHOT_REASON_".length()).toLowerCase(Locale.ROOT);
+                snapshots.put(r, Counter.builder("walship_stream_snapshots").tag("reason", label)
+                        .description("Snapshots streamed to followers, by reason.").register(registry));
             }
         }
+        positionIndex = new GaugeFamily(registry, "walship_stream_follower_position_index",
+                "WAL index of the position streamed to the follower.");
+        positionOffset = new GaugeFamily(registry, "walship_stream_follower_position_offset",
+                "WAL offset of the position streamed to the follower.");
+        lagBytes = new GaugeFamily(registry, "walship_stream_follower_lag_bytes",
+                "WAL bytes the primary has captured but not yet streamed to the follower.");
+        lagSeconds = new GaugeFamily(registry, "walship_stream_follower_lag_seconds",
+                "Time since the follower last had everything the primary had captured (0 while it has).");
+        queuedBytes = new GaugeFamily(registry, "walship_stream_follower_queued_bytes",
+                "Record bytes written for the follower but not yet taken by its socket.");
     }
 
     void followerConnected() {
@@ -32,7 +72,7 @@ public final class StreamMetrics {
     }
 
     void sent(int bytes) {
-        bytesSent.add(bytes);
+        bytesSent.increment(bytes);
         records.increment();
     }
 
@@ -49,35 +89,42 @@ public final class StreamMetrics {
     }
 
     public long snapshots(SnapshotReason reason) {
-        return snapshots.get(reason).sum();
+        return (long) snapshots.get(reason).count();
     }
 
     public long stalledDisconnects() {
-        return stalled.sum();
+        return (long) stalled.count();
     }
 
-    void render(StringBuilder out) {
-        gauge(out, "walship_stream_followers", "Followers connected to the stream server.", followers.get());
-        counter(out, "walship_stream_sent_bytes_total", "Record bytes handed to follower sockets.", bytesSent.sum());
-        counter(out, "walship_stream_sent_records_total", "Records handed to follower sockets.", records.sum());
-        counter(out, "walship_stream_stalled_disconnects_total",
-                "Followers disconnected because their queue made no progress.", stalled.sum());
-        out.append("# HELP walship_stream_snapshots_total Snapshots streamed to followers, by reason.\n")
-                .append("# TYPE walship_stream_snapshots_total counter\n");
-        for (Map.Entry<SnapshotReason, LongAdder> e : snapshots.entrySet()) {
-            String label = e.getKey().name().substring("SNAPSHOT_REASON_".length()).toLowerCase(Locale.ROOT);
-            out.append("walship_stream_snapshots_total{reason=\"").append(label).append("\"} ")
-                    .append(e.getValue().sum()).append('\n');
+    @Override
+    public void refresh() {
+        Map<Tags, Double> index = new HashMap<>();
+        Map<Tags, Double> offset = new HashMap<>();
+        Map<Tags, Double> behind = new HashMap<>();
+        Map<Tags, Double> seconds = new HashMap<>();
+        Map<Tags, Double> queued = new HashMap<>();
+        long now = System.nanoTime();
+        for (FollowerSession s : sessions.get()) {
+            if (!s.streaming()) {
+                continue;
+            }
+            Tags tags = Tags.of("db", s.databasePath().toString(), "follower", s.remoteAddress());
+            Pos sent = s.streamedPosition();
+            if (sent != null) {
+                index.put(tags, (double) sent.index());
+                offset.put(tags, (double) sent.offset());
+            }
+            long bytes = s.bytesBehind();
+            if (bytes >= 0) {
+                behind.put(tags, (double) bytes);
+            }
+            seconds.put(tags, s.secondsBehind(now));
+            queued.put(tags, (double) s.queuedBytes());
         }
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long v) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(v).append('\n');
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long v) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(v).append('\n');
+        positionIndex.publish(index);
+        positionOffset.publish(offset);
+        lagBytes.publish(behind);
+        lagSeconds.publish(seconds);
+        queuedBytes.publish(queued);
     }
 }

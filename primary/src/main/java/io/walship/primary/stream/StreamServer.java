@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.walship.primary.capture.CapturedDatabase;
+import io.walship.primary.metrics.MetricsPage;
 import io.walship.protocol.Pos;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The primary's HTTP/1.1 server for followers: {@code GET /stream/NAME?pos=POS}, {@code /pos/NAME},
- * {@code /metrics}, {@code /healthz} (interface.md; wire format in protocol/README.md).
+ * {@code /metrics}, {@code /healthz} (interface.md; wire format in protocol/README.md). A follower runs the same
+ * server with only {@code /metrics} and {@code /healthz} ({@link #startMonitoring}).
  *
  * <p>Threads: Netty's event loops only parse requests and move bytes. Shadow WAL reads and record encoding run on
  * the I/O executor, snapshot staging on its own small executor, so a large snapshot never delays WAL for others.
@@ -40,8 +42,11 @@ public final class StreamServer implements AutoCloseable {
     private final StreamSources sources;
     private final StreamServerOptions options;
     private final BearerAuth auth;
-    private final StreamMetrics metrics = new StreamMetrics();
     private final Set<FollowerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final MetricsPage page;
+    private final boolean ownsPage;
+    private final HealthCheck health;
+    private final StreamMetrics metrics;
     private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -49,9 +54,17 @@ public final class StreamServer implements AutoCloseable {
     private final ExecutorService snapshots;
     private Channel serverChannel;
 
-    private StreamServer(StreamSources sources, StreamServerOptions options) {
+    private StreamServer(StreamSources sources, StreamServerOptions options, MetricsPage page, boolean ownsPage,
+                         HealthCheck health) {
         this.sources = sources;
         this.options = options;
+        this.page = page;
+        this.ownsPage = ownsPage;
+        this.health = health;
+        this.metrics = sources == null ? null : new StreamMetrics(page.registry(), () -> List.copyOf(sessions));
+        if (sources != null) {
+            page.add(metrics).add(sources);
+        }
         this.auth = new BearerAuth(options.token());
         this.transport = Transport.select(options.nativeTransport());
         this.acceptors = new MultiThreadIoEventLoopGroup(1, threads("walship-stream-accept"), transport.ioHandlers());
@@ -61,9 +74,21 @@ public final class StreamServer implements AutoCloseable {
         this.snapshots = Executors.newFixedThreadPool(2, threads("walship-stream-snapshot"));
     }
 
-    /** Binds and starts serving; the databases are looked up in {@code sources} on every request. */
+    /**
+     * Binds and starts serving; the databases are looked up in {@code sources} on every request. {@code /metrics}
+     * shows the stream's and the sources' metrics and the JVM's.
+     */
     public static StreamServer start(StreamSources sources, StreamServerOptions options) throws IOException {
-        StreamServer s = new StreamServer(sources, options);
+        return start(new StreamServer(sources, options, new MetricsPage(), true, HealthCheck.ALWAYS_OK));
+    }
+
+    /** Binds and serves only {@code /healthz} and {@code /metrics}, from {@code page}, which the caller closes. */
+    public static StreamServer startMonitoring(StreamServerOptions options, MetricsPage page, HealthCheck health)
+            throws IOException {
+        return start(new StreamServer(null, options, page, false, health));
+    }
+
+    private static StreamServer start(StreamServer s) throws IOException {
         try {
             s.bind();
             return s;
@@ -98,7 +123,7 @@ public final class StreamServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        log.info("stream server listening on {} ({})", address(), transport.name());
+        log.info("{} server listening on {} ({})", sources != null ? "stream" : "monitoring", address(), transport.name());
     }
 
     public InetSocketAddress address() {
@@ -114,12 +139,18 @@ public final class StreamServer implements AutoCloseable {
         return transport.name();
     }
 
+    /** The stream's meters; null on a monitoring-only server. */
     public StreamMetrics metrics() {
         return metrics;
     }
 
+    /** The databases served, or null on a monitoring-only server. */
     StreamSources sources() {
         return sources;
+    }
+
+    HealthCheck health() {
+        return health;
     }
 
     /** The executor for file I/O on behalf of requests. */
@@ -132,10 +163,7 @@ public final class StreamServer implements AutoCloseable {
     }
 
     String metricsText() {
-        StringBuilder sb = new StringBuilder();
-        metrics.render(sb);
-        sources.renderMetrics(sb);
-        return sb.toString().stripTrailing();
+        return page.scrape().stripTrailing();
     }
 
     /** The live follower sessions (tests look at their queues). */
@@ -184,6 +212,9 @@ public final class StreamServer implements AutoCloseable {
         }
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsPage) {
+            page.close();
+        }
     }
 
     private static ThreadFactory threads(String prefix) {

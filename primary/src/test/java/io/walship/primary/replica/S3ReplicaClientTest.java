@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.walship.embeddeds3.EmbeddedS3;
+import io.walship.primary.replica.ReplicaOperations.Operation;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,6 +188,47 @@ class S3ReplicaClientTest extends ReplicaClientContract {
                         .message().doesNotContain(wrongSecret).doesNotContain(SECRET).doesNotContain("\n");
             }
         }
+    }
+
+    @Test
+    void requestsAreCountedPerTypeAndOperationAsLitestreamCountsThem() throws Exception {
+        Map<Operation, ReplicaOperations.Row> before = s3Operations();
+        client.writeWalSegment(GEN_A, 1, 0, new byte[100]);
+        client.writeSnapshot(GEN_A, 1, out -> out.write(new byte[300]));
+        try (InputStream in = client.openWalSegment(GEN_A, 1, 0)) {
+            in.readAllBytes();
+        }
+        client.walSegments(GEN_A);
+        client.deleteSnapshot(GEN_A, 1);
+        assertThatThrownBy(() -> client.openSnapshot(GEN_A, 9)).isInstanceOf(ReplicaObjectNotFoundException.class);
+        try (S3ReplicaClient wrong = new S3ReplicaClient(settings(bucket, PREFIX, proxy.endpoint(), ACCESS_KEY, "wrong"))) {
+            assertThatThrownBy(() -> wrong.writeWalSegment(GEN_A, 2, 0, new byte[1])).isInstanceOf(IOException.class);
+        }
+        Map<Operation, ReplicaOperations.Row> after = s3Operations();
+
+        assertThat(delta(before, after, Operation.PUT)).containsExactly(2, 400, 1);
+        assertThat(delta(before, after, Operation.GET)).as("a missing object is not a failed request").containsExactly(1, 100, 0);
+        assertThat(delta(before, after, Operation.LIST)).containsExactly(1, 0, 0);
+        assertThat(delta(before, after, Operation.DELETE)).containsExactly(1, 0, 0);
+    }
+
+    private static Map<Operation, ReplicaOperations.Row> s3Operations() {
+        Map<Operation, ReplicaOperations.Row> rows = new EnumMap<>(Operation.class);
+        for (ReplicaOperations.Row r : ReplicaOperations.global().rows()) {
+            if (r.replicaType().equals("s3")) {
+                rows.put(r.operation(), r);
+            }
+        }
+        return rows;
+    }
+
+    /** (requests, bytes, errors) added between two readings. */
+    private static long[] delta(Map<Operation, ReplicaOperations.Row> before, Map<Operation, ReplicaOperations.Row> after,
+                                Operation op) {
+        ReplicaOperations.Row zero = new ReplicaOperations.Row("s3", op, 0, 0, 0);
+        ReplicaOperations.Row b = before.getOrDefault(op, zero);
+        ReplicaOperations.Row a = after.getOrDefault(op, zero);
+        return new long[] {a.count() - b.count(), a.bytes() - b.bytes(), a.errors() - b.errors()};
     }
 
     @Test

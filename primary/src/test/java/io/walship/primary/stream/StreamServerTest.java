@@ -530,11 +530,43 @@ class StreamServerTest {
         try (TestFollower f = TestFollower.get(server.port(), "/metrics", "s3cret")) {
             assertThat(f.status()).isEqualTo(200);
             assertThat(f.body()).contains("walship_stream_followers ")
-                    .contains("walship_stream_snapshots_total{reason=\"no_position\"} 0");
+                    .contains("walship_stream_snapshots_total{reason=\"no_position\"} 0.0");
         }
         try (TestFollower f = TestFollower.get(server.port(), "/stream/app.db?pos=" + p, "s3cret")) {
             assertThat(f.status()).isEqualTo(200);
             assertThat(f.next().kind()).isEqualTo(KindCase.HELLO);
+        }
+    }
+
+    @Test
+    void eachFollowerHasPositionAndLagSeriesUntilItDisconnects() throws Exception {
+        start();
+        Pos resume = commit(1, 10);
+        String series = "{db=\"" + db.path() + "\",follower=\"127.0.0.1:";
+        try (TestFollower f = TestFollower.connect(server.port(), "app.db", resume)) {
+            assertThat(f.next().kind()).isEqualTo(KindCase.HELLO);
+            Pos now = commit(20, 500);
+            DecodedRecord r;
+            do {
+                r = f.nextData();
+            } while (!pos(r.record().getWalSegment(), true).equals(now));
+            await().untilAsserted(() -> assertThat(metrics()).contains(
+                    "walship_stream_follower_position_offset" + series)
+                    .containsPattern("walship_stream_follower_position_offset\\{[^}]*} " + now.offset() + ".0\n")
+                    .containsPattern("walship_stream_follower_position_index\\{[^}]*} " + now.index() + ".0\n")
+                    .containsPattern("walship_stream_follower_lag_bytes\\{[^}]*} 0.0\n")
+                    .containsPattern("walship_stream_follower_lag_seconds\\{[^}]*} 0.0\n")
+                    .contains("walship_stream_followers 1.0\n"));
+            assertThat(metrics()).containsPattern("walship_stream_sent_records_total [1-9][0-9]*\\.0\n");
+        }
+        await().untilAsserted(() -> assertThat(metrics()).doesNotContain("walship_stream_follower_position")
+                .doesNotContain("walship_stream_follower_lag").contains("walship_stream_followers 0.0\n"));
+    }
+
+    private String metrics() throws Exception {
+        try (TestFollower f = TestFollower.get(server.port(), "/metrics", null)) {
+            assertThat(f.status()).isEqualTo(200);
+            return f.body();
         }
     }
 

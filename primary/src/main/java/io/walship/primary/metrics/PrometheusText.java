@@ -1,26 +1,26 @@
-package io.walship.primary.archive;
+package io.walship.primary.metrics;
 
 /**
  * A minimal writer of the Prometheus text exposition format. Hand-written rather than a client library so that
  * Litestream's counter names come out exactly as Litestream exports them, without the {@code _total} suffix
  * the libraries append (dependencies.md §9).
  */
-final class PrometheusText {
+public final class PrometheusText {
     private final StringBuilder out;
 
-    PrometheusText(StringBuilder out) {
+    public PrometheusText(StringBuilder out) {
         this.out = out;
     }
 
     /** The {@code # HELP} and {@code # TYPE} lines; {@code type} is {@code gauge} or {@code counter}. */
-    PrometheusText family(String name, String type, String help) {
+    public PrometheusText family(String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(' ').append(type).append('\n');
         return this;
     }
 
     /** One sample; {@code labels} alternate name and value, in the order to print them. */
-    PrometheusText sample(String name, double value, String... labels) {
+    public PrometheusText sample(String name, double value, String... labels) {
         out.append(name).append('{');
         for (int i = 0; i < labels.length; i += 2) {
             if (i > 0) {
