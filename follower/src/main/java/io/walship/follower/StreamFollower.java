@@ -42,6 +42,7 @@ public final class StreamFollower implements AutoCloseable {
     private volatile StreamRecordReader currentSource;
     private volatile Pos primaryPosition;
     private volatile long reconnects;
+    private volatile FollowerListener listener = FollowerListener.NONE;
     private boolean announced;
     /**
      * After a snapshot, the end its first WAL batch must reach before anything is exposed: the snapshot's consistent
@@ -88,6 +89,11 @@ public final class StreamFollower implements AutoCloseable {
         return reconnects;
     }
 
+    /** Reports what the follower does to {@code l} (metrics, health); set it before {@link #run()}. */
+    public void listen(FollowerListener l) {
+        this.listener = l;
+    }
+
     /**
      * Follows until {@link #close()}. Returns normally only when closed; throws {@link UpstreamException} when the
      * primary refuses in a way retrying will not fix (wrong token, unknown database).
@@ -97,13 +103,17 @@ public final class StreamFollower implements AutoCloseable {
             try {
                 session();
                 backoff.reset();
+                listener.disconnected("the primary ended the stream");
             } catch (UpstreamException e) {
                 if (e.fatal()) {
                     throw e;
                 }
                 log.warn("{}: {}", options.upstream(), e.getMessage());
+                listener.disconnected(e.getMessage());
             } catch (LocalWriteDetectedException e) {
                 log.warn("{}: {}; re-syncing from a snapshot", options.dbPath(), e.getMessage());
+                listener.localWriteDetected();
+                listener.disconnected("re-syncing after a local write");
             } catch (FollowerLockedException | VerificationFailedException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -111,6 +121,7 @@ public final class StreamFollower implements AutoCloseable {
                     return;
                 }
                 log.warn("{}: stream interrupted: {}", options.upstream(), describe(e));
+                listener.disconnected(describe(e));
             }
             if (!closed) {
                 reconnects++;
@@ -175,12 +186,17 @@ public final class StreamFollower implements AutoCloseable {
                     Pos at = StreamPositions.fromProto(r.record().getSnapshotBegin().getPosition());
                     Pos floor = applier.visiblePosition().filter(p -> p.generation().equals(at.generation())).orElse(null);
                     SnapshotImageStream image = new SnapshotImageStream(source, r.record().getSnapshotBegin());
+                    long started = System.nanoTime();
                     applier.applySnapshot(at, image);
+                    listener.snapshotStaged(at, System.nanoTime() - started);
                     exposeAt = later(image.consistentPosition(), floor);
                     log.info("{}: snapshot {} received", options.dbPath(), at);
                 }
                 case WAL_SEGMENT -> incoming = segment(incoming, r);
-                case HEARTBEAT -> primaryPosition = StreamPositions.fromProto(r.record().getHeartbeat().getPrimaryPosition());
+                case HEARTBEAT -> {
+                    primaryPosition = StreamPositions.fromProto(r.record().getHeartbeat().getPrimaryPosition());
+                    listener.heartbeat(primaryPosition);
+                }
                 case END -> {
                     flush(incoming);
                     log.info("{}: primary ended the stream: {} {}", options.upstream(),
@@ -196,6 +212,7 @@ public final class StreamFollower implements AutoCloseable {
     private void hello(Hello h) throws IOException {
         primaryPosition = StreamPositions.fromProto(h.getPrimaryPosition());
         log.debug("{}: connected, primary at {}", options.upstream(), primaryPosition);
+        listener.connected(primaryPosition);
     }
 
     /** Checks continuity and gathers the segment; applies first when it starts another index or the batch is full. */
@@ -222,6 +239,7 @@ public final class StreamFollower implements AutoCloseable {
             incoming = new IncomingWal(start);
         }
         incoming.append(r.payload(), end, s.getPartial());
+        listener.received(end);
         return incoming;
     }
 
@@ -237,7 +255,10 @@ public final class StreamFollower implements AutoCloseable {
         if (exposeAt != null && end.generation().equals(exposeAt.generation()) && end.compareTo(exposeAt) < 0) {
             return incoming;
         }
-        applier.applyWal(incoming.start(), end, incoming.committedBytes());
+        byte[] committed = incoming.committedBytes();
+        long started = System.nanoTime();
+        applier.applyWal(incoming.start(), end, committed);
+        listener.walApplied(end, committed.length, System.nanoTime() - started);
         exposeAt = null;
         incoming.dropCommitted();
         return incoming.isEmpty() ? null : incoming;

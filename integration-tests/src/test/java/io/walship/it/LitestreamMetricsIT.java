@@ -3,18 +3,12 @@ package io.walship.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +42,8 @@ class LitestreamMetricsIT {
              RunningProcess walship = WalshipProcess.replicateServing(db, WalshipProcess.fileUrl(dir.resolve("replica")), port)) {
             Connection c = app.connection();
             SqliteFixture.exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");
-            Map<String, Double> before = awaitSeries(metrics, m -> m.containsKey("litestream_replica_wal_index{db=\""
-                    + db + "\",name=\"file\"}"), walship);
+            Map<String, Double> before = MetricsScrape.await(metrics, m -> m.containsKey("litestream_replica_wal_index{db=\""
+                    + db + "\",name=\"file\"}"), Duration.ofSeconds(60), walship);
 
             // Over 1000 pages of WAL: the capture loop checkpoints (PASSIVE) at min-checkpoint-page-count.
             for (int i = 0; i < 12; i++) {
@@ -58,10 +52,10 @@ class LitestreamMetricsIT {
             }
             String passive = "litestream_checkpoint_count{db=\"" + db + "\",mode=\"PASSIVE\"}";
             String replicaBytes = "litestream_replica_wal_bytes{db=\"" + db + "\",name=\"file\"}";
-            Map<String, Double> after = awaitSeries(metrics, m -> m.getOrDefault(passive, 0.0) >= 1
-                    && m.getOrDefault(replicaBytes, 0.0) >= 1000 * 4096.0, walship);
+            Map<String, Double> after = MetricsScrape.await(metrics, m -> m.getOrDefault(passive, 0.0) >= 1
+                    && m.getOrDefault(replicaBytes, 0.0) >= 1000 * 4096.0, Duration.ofSeconds(60), walship);
 
-            assertThat(names(after)).containsAll(LITESTREAM_NAMES)
+            assertThat(MetricsScrape.names(after)).containsAll(LITESTREAM_NAMES)
                     .noneMatch(n -> n.startsWith("litestream_") && n.endsWith("_total") && !LITESTREAM_TOTALS.contains(n));
             assertThat(after.get("litestream_sync_count" + dbLabel)).isGreaterThan(before.get("litestream_sync_count" + dbLabel));
             assertThat(after.get("litestream_sync_error_count" + dbLabel)).isZero();
@@ -76,47 +70,8 @@ class LitestreamMetricsIT {
                     .as("walship does not validate; Litestream presets the counter").isZero();
             assertThat(after).containsKey("litestream_wal_size" + dbLabel).containsKey("litestream_shadow_wal_size" + dbLabel)
                     .containsKey("litestream_replica_wal_offset{db=\"" + db + "\",name=\"file\"}");
-            assertThat(get(metrics)).contains("# TYPE litestream_sync_count counter\n", "# TYPE litestream_db_size gauge\n");
+            assertThat(MetricsScrape.get(metrics).body())
+                    .contains("# TYPE litestream_sync_count counter\n", "# TYPE litestream_db_size gauge\n");
         }
-    }
-
-    /** Scrapes until {@code ready} holds for the parsed samples (series with labels → value). */
-    private static Map<String, Double> awaitSeries(URI metrics, Predicate<Map<String, Double>> ready, RunningProcess walship)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Map<String, Double> samples = parse(get(metrics));
-            if (ready.test(samples)) {
-                return samples;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("metrics never got there: " + samples + "\n" + walship.describe());
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static Map<String, Double> parse(String text) {
-        Map<String, Double> out = new TreeMap<>();
-        for (String line : text.lines().toList()) {
-            if (!line.startsWith("#") && !line.isBlank()) {
-                int sp = line.lastIndexOf(' ');
-                out.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
-            }
-        }
-        return out;
-    }
-
-    private static Set<String> names(Map<String, Double> samples) {
-        Set<String> names = new TreeSet<>();
-        samples.keySet().forEach(k -> names.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
-        return names;
-    }
-
-    private static String get(URI uri) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
     }
 }

@@ -1,8 +1,12 @@
 package io.walship.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.walship.follower.FollowerOptions;
 import io.walship.follower.StreamFollower;
 import io.walship.follower.UpstreamUrl;
+import io.walship.primary.metrics.FollowerMonitor;
 import io.walship.protocol.Pos;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,16 +22,22 @@ import java.util.Optional;
  *     if (follower.awaitPosition(written, Duration.ofSeconds(2))) {
  *         ... read /replica/app.db: it has every transaction up to 'written' ...
  *     }
+ *     follower.bindTo(meterRegistry);                 // optional: walship_follower_* meters (Micrometer)
+ *     follower.health().ifPresent(System.err::println); // why it is not applying normally, if it is not
  * }
  * }</pre>
  */
-public final class Follower implements AutoCloseable {
+public final class Follower implements AutoCloseable, MeterBinder {
     private final StreamFollower follower;
     private final Thread thread;
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    private final FollowerMonitor monitor;
     private volatile Exception failure;
 
-    private Follower(StreamFollower follower) {
+    private Follower(StreamFollower follower, Path dbPath) {
         this.follower = follower;
+        this.monitor = new FollowerMonitor(meters, dbPath, follower.visiblePosition().orElse(null));
+        follower.listen(monitor);
         this.thread = new Thread(this::run, "walship-follower");
         this.thread.setDaemon(true);
     }
@@ -38,7 +48,7 @@ public final class Follower implements AutoCloseable {
      */
     public static Follower start(String primaryUrl, Path dbPath, String token) throws IOException {
         StreamFollower f = StreamFollower.open(FollowerOptions.of(UpstreamUrl.parse(primaryUrl), dbPath).withToken(token));
-        Follower follower = new Follower(f);
+        Follower follower = new Follower(f, dbPath);
         follower.thread.start();
         return follower;
     }
@@ -48,7 +58,26 @@ public final class Follower implements AutoCloseable {
             follower.run();
         } catch (Exception e) {
             failure = e;
+            monitor.failed(e.getMessage());
         }
+    }
+
+    /**
+     * Empty while the follower applies normally; otherwise why not, in one line: it stopped for good, the primary
+     * has been unreachable for over 30 s, or no snapshot was applied yet. ({@code follow -addr} serves the same
+     * as {@code /healthz}.)
+     */
+    public Optional<String> health() {
+        return Optional.ofNullable(monitor.problem());
+    }
+
+    /**
+     * Publishes the follower's meters ({@code walship_follower_*}: applied position, lag, apply latency, snapshots,
+     * reconnects) in {@code registry}; counts start when it is bound.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        meters.add(registry);
     }
 
     /** What readers of the local database see now, or empty before the first snapshot is visible. */
@@ -79,6 +108,7 @@ public final class Follower implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        monitor.close();
         follower.close();
         try {
             thread.join(10_000);

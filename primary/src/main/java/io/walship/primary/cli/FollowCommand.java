@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
  * with an {@code upstream:} block): keeps each local database a live read-only copy of a primary's database and
  * publishes its position in {@code DB_PATH-litestream/position}. Runs until SIGTERM/SIGINT. With {@code -exec CMD}
  * it starts CMD once every database shows its first snapshot (so the app never reads an empty file), forwards
- * SIGTERM/SIGINT to it, and exits with its status when it exits.
+ * SIGTERM/SIGINT to it, and exits with its status when it exits. With {@code -addr HOST:PORT} it serves
+ * {@code /metrics} and {@code /healthz}.
  */
 @Command(name = "follow", mixinStandardHelpOptions = true,
         description = "Keep local databases live read-only copies of a primary's databases (the follower daemon).")
@@ -34,8 +35,9 @@ final class FollowCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FollowCommand.class);
     private static final long READY_POLL_MILLIS = 50;
 
-    /** The config file's {@code exec}, set while reading the targets. */
+    /** The config file's {@code exec} and {@code addr}, set while reading the targets. */
     private String execFromConfig;
+    private String addrFromConfig;
 
     @Mixin
     ConfigOptions config;
@@ -43,6 +45,10 @@ final class FollowCommand implements Runnable {
     @Option(names = {"-token", "--token"}, paramLabel = "TOKEN",
             description = "Bearer token for the primary (default: $WALSHIP_TOKEN).")
     String token;
+
+    @Option(names = {"-addr", "--addr"}, paramLabel = "HOST:PORT",
+            description = "Serve /metrics and /healthz here (config: addr).")
+    String addr;
 
     @Option(names = {"-exec", "--exec"}, paramLabel = "CMD",
             description = "Run CMD (split shell-style) once every database is readable; exit with its status (config: exec).")
@@ -57,7 +63,18 @@ final class FollowCommand implements Runnable {
         List<Target> targets = targets();
         String execLine = exec != null ? exec : execFromConfig;
         ExecChild child = execLine != null && !execLine.isEmpty() ? ExecChild.parse(execLine) : null;
+        String listen = addr != null ? addr : addrFromConfig;
+        ListenAddress address = listen != null && !listen.isEmpty() ? ListenAddress.parse(listen) : null;
         List<StreamFollower> followers = open(targets);
+        FollowerEndpoint endpoint = null;
+        if (address != null) {
+            try {
+                endpoint = FollowerEndpoint.start(address, followers, targets.stream().map(Target::dbPath).toList());
+            } catch (UserException e) {
+                followers.forEach(FollowCommand::closeQuietly);
+                throw e;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(followers.size());
         AtomicReference<UserException> failure = new AtomicReference<>();
         Thread hook = new Thread(() -> {
@@ -106,6 +123,9 @@ final class FollowCommand implements Runnable {
         }
         if (failure.get() != null) {
             Runtime.getRuntime().removeShutdownHook(hook);
+            if (endpoint != null) {
+                endpoint.close();
+            }
             throw failure.get();
         }
     }
@@ -145,6 +165,7 @@ final class FollowCommand implements Runnable {
         }
         Config cfg = config.load();
         execFromConfig = cfg.exec();
+        addrFromConfig = cfg.addr();
         List<Target> targets = new ArrayList<>();
         for (DbConfig db : cfg.dbs()) {
             Map<String, Object> up = db.upstream();
