@@ -2,7 +2,9 @@ package io.walship.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.walship.protocol.Pos;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +23,7 @@ class EmbeddedApiTest {
     @Test
     void readYourWritesThroughTheEmbeddedApi() throws Exception {
         Path db = dir.resolve("app.db");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
             st.execute("PRAGMA journal_mode=wal");
             st.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
@@ -30,6 +33,7 @@ class EmbeddedApiTest {
                     .start();
                  Follower follower = Follower.start("http://127.0.0.1:" + primary.port() + "/app.db",
                          dir.resolve("replica.db"), null)) {
+                follower.bindTo(meters);
                 for (int i = 0; i < 50; i++) {
                     st.execute("INSERT INTO notes (body) VALUES ('note " + i + "')");
                     Pos written = primary.position("app.db");
@@ -41,7 +45,11 @@ class EmbeddedApiTest {
                     }
                 }
                 assertThat(primary.sync()).isTrue();
+                assertThat(follower.health()).isEmpty();
+                assertThat(meters.get("walship_follower_apply").timer().count()).isPositive();
+                await().until(() -> meters.get("walship_follower_lag_bytes").gauge().value() == 0);
             }
+            assertThat(meters.find("walship_follower_apply").timer()).as("a closed follower leaves the registry").isNull();
         }
     }
 
