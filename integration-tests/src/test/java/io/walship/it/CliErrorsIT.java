@@ -36,6 +36,24 @@ class CliErrorsIT {
     }
 
     @Test
+    void unknownLogFormatIsAUsageErrorAndJsonLogsAreOneObjectPerLine() throws Exception {
+        Path db = createDb();
+        ProcessResult bad = WalshipProcess.run("replicate", "-log-format", "xml", db.toString(), replicaUrl());
+        assertOneLineError(bad, 2);
+        assertThat(bad.stderr()).contains("'xml'");
+        ProcessResult badAddress = WalshipProcess.run("follow", "-log-format", "json", "http://127.0.0.1:1/app.db",
+                dir.resolve("f.db").toString(), "-addr", "bad-address");
+        assertOneLineError(badAddress, 2);
+        try (RunningProcess walship = WalshipProcess.start("replicate", "-log-format", "json", db.toString(), replicaUrl())) {
+            walship.awaitLine(l -> l.contains("\"msg\":\"replicating "), WalshipProcess.TIMEOUT);
+            ProcessResult stopped = walship.terminate(WalshipProcess.TIMEOUT);
+            assertThat(stopped.exitCode()).isZero();
+            assertThat(stopped.stderr().lines()).isNotEmpty()
+                    .allMatch(l -> l.startsWith("{\"time\":\"") && l.contains("\"level\":\"INFO\"") && l.endsWith("}"));
+        }
+    }
+
+    @Test
     void missingDatabaseIsARuntimeError() {
         Path db = dir.resolve("missing.db");
         ProcessResult r = WalshipProcess.run("replicate", db.toString(), replicaUrl());

@@ -3,6 +3,7 @@ package io.walship.primary.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.walship.primary.config.ConfigException;
+import io.walship.primary.logging.LogFormat;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,6 +36,11 @@ public final class Main implements Runnable {
             description = "Debug logging and stack traces on errors (also WALSHIP_DEBUG=1).")
     boolean verbose;
 
+    /** Read before parsing too (see {@link LogFormat#select}); declared so every command accepts it. */
+    @CommandLine.Option(names = {"-log-format", "--log-format"}, scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "FORMAT", description = "Log lines as text (default), logfmt or json (also WALSHIP_LOG_FORMAT).")
+    String logFormat;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
@@ -46,6 +52,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit status, for tests and embedding. */
     public static int run(String... args) {
+        try {
+            LogFormat.select(args, System.getenv("WALSHIP_LOG_FORMAT")).install();
+        } catch (IllegalArgumentException e) {
+            System.err.println("walship: " + e.getMessage());
+            return 2;
+        }
         boolean debug = isDebug(args);
         if (debug) {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
