@@ -174,6 +174,12 @@ class CredentialRotationIT {
             s3 = EmbeddedS3.startOnDisk(K2, S2, dir.resolve("s3-data"), port);
             awaitUploadingSince(metrics, Instant.now(), walship);
             assertThat(walship.stdout() + walship.stderr()).contains("uploads resumed");
+            Map<String, Double> samples = MetricsScrape.scrape(metrics);
+            assertThat(samples.get("litestream_replica_operation_total{operation=\"PUT\",replica_type=\"s3\"}")).isPositive();
+            assertThat(samples.get("litestream_replica_operation_bytes{operation=\"PUT\",replica_type=\"s3\"}")).isPositive();
+            assertThat(samples.get("litestream_replica_operation_total{operation=\"LIST\",replica_type=\"s3\"}")).isPositive();
+            assertThat(samples.entrySet().stream().filter(e -> e.getKey().startsWith("walship_replica_operation_errors_total{"))
+                    .mapToDouble(Map.Entry::getValue).sum()).as("requests failed during the outage").isPositive();
 
             for (AppWriter w : writers) {
                 w.stop();
