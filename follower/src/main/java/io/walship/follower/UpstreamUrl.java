@@ -2,10 +2,12 @@ package io.walship.follower;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
 
 /**
  * A primary's database as a follower names it: {@code http://HOST:PORT/NAME} (or https). The stream is at
- * {@code /stream/NAME} on that server.
+ * {@code /stream/NAME} on that server. NAME may have several segments ({@code tenants/app.db}: a database the
+ * primary found under a {@code dir} entry is named by its relative path).
  *
  * @param base the server, {@code http://HOST:PORT}
  * @param name the database name the primary serves
@@ -28,9 +30,9 @@ public record UpstreamUrl(URI base, String name) {
         }
         String path = u.getPath() == null ? "" : u.getPath();
         String name = path.startsWith("/") ? path.substring(1) : path;
-        if (name.isEmpty() || name.contains("/")) {
+        if (Arrays.stream(name.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
             throw new IllegalArgumentException("invalid primary URL \"" + text
-                    + "\": expected http://HOST:PORT/NAME with the database name as the only path segment");
+                    + "\": expected http://HOST:PORT/NAME with the database name as the path");
         }
         if (u.getQuery() != null || u.getFragment() != null) {
             throw new IllegalArgumentException("invalid primary URL \"" + text + "\": no query or fragment expected");

@@ -1,9 +1,11 @@
 package io.walship.api;
 
+import io.walship.primary.archive.DatabaseDiscovery;
 import io.walship.primary.archive.Replicator;
 import io.walship.primary.config.Config;
 import io.walship.primary.config.ConfigLoader;
 import io.walship.primary.config.DbConfig;
+import io.walship.primary.config.DirConfig;
 import io.walship.primary.replica.ReplicaClients;
 import io.walship.primary.stream.StreamServer;
 import io.walship.primary.stream.StreamServerOptions;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.stream.Collectors;
 
 /**
  * A walship primary inside an application: captures databases, archives them to replicas (Litestream v0.3
@@ -31,10 +34,12 @@ import java.util.NoSuchElementException;
  */
 public final class Primary implements AutoCloseable {
     private final Replicator replicator;
+    private final DatabaseDiscovery discovery;
     private final StreamServer server;
 
-    private Primary(Replicator replicator, StreamServer server) {
+    private Primary(Replicator replicator, DatabaseDiscovery discovery, StreamServer server) {
         this.replicator = replicator;
+        this.discovery = discovery;
         this.server = server;
     }
 
@@ -66,6 +71,9 @@ public final class Primary implements AutoCloseable {
     /** Final sync, then stops serving and archiving. */
     @Override
     public void close() {
+        if (discovery != null) {
+            discovery.close();
+        }
         replicator.syncAll();
         if (server != null) {
             server.close();
@@ -76,6 +84,7 @@ public final class Primary implements AutoCloseable {
     /** What to replicate and where to listen. */
     public static final class Builder {
         private final List<DbConfig> dbs = new ArrayList<>();
+        private final List<DirConfig> dirs = new ArrayList<>();
         private String host;
         private int port = -1;
         private String token;
@@ -89,11 +98,15 @@ public final class Primary implements AutoCloseable {
             return this;
         }
 
-        /** Every database of a {@code walship.yml} / {@code litestream.yml}, with its {@code addr} and stream token. */
+        /**
+         * Every database of a {@code walship.yml} / {@code litestream.yml}, with its stream token; databases of
+         * {@code dir} entries are picked up while running, as {@code walship replicate} does.
+         */
         public Builder config(Path file) {
             ConfigLoader loader = new ConfigLoader();
             Config cfg = loader.load(file, true);
             dbs.addAll(cfg.dbs());
+            dirs.addAll(cfg.dirs());
             if (cfg.stream() != null && cfg.stream().get("token") != null) {
                 token = cfg.stream().get("token").toString();
             }
@@ -118,14 +131,22 @@ public final class Primary implements AutoCloseable {
                 db.replicas().forEach(ReplicaClients::validate);
             }
             Replicator replicator = new Replicator(ReplicaClients::open);
+            DatabaseDiscovery discovery = null;
             try {
                 for (DbConfig db : dbs) {
                     replicator.add(db);
                 }
+                if (!dirs.isEmpty()) {
+                    discovery = DatabaseDiscovery.start(replicator, dirs,
+                            dbs.stream().map(DbConfig::path).collect(Collectors.toSet()));
+                }
                 StreamServer server = host == null ? null : StreamServer.start(replicator,
                         StreamServerOptions.defaults().withAddress(host, port).withToken(token));
-                return new Primary(replicator, server);
+                return new Primary(replicator, discovery, server);
             } catch (IOException | RuntimeException e) {
+                if (discovery != null) {
+                    discovery.close();
+                }
                 replicator.close();
                 throw e;
             }

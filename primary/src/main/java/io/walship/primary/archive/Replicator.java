@@ -10,12 +10,17 @@ import io.walship.primary.credentials.CredentialSettings;
 import io.walship.primary.replica.ReplicaClient;
 import io.walship.primary.replica.ReplicaClients;
 import io.walship.primary.stream.StreamSources;
+import io.walship.primary.config.DirScanner;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +54,8 @@ public final class Replicator implements AutoCloseable, StreamSources {
     private final Thread captureThread;
     private final WalWatcher watcher = new WalWatcher();
     private final List<ArchiveMeters> meters = new CopyOnWriteArrayList<>();
+    /** Databases replaced under us whose reopening failed and is retried; guarded by {@code this}. */
+    private final Set<Path> reopening = new HashSet<>();
 
     /**
      * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
@@ -73,7 +81,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
     }
 
     /** Starts capturing and archiving one database. */
-    public Entry add(DbConfig config) throws IOException {
+    public synchronized Entry add(DbConfig config) throws IOException {
         CapturedDatabase db = CapturedDatabase.open(config);
         List<ReplicaWorker> workers = new ArrayList<>();
         try {
@@ -93,6 +101,33 @@ public final class Replicator implements AutoCloseable, StreamSources {
             schedule(entry, w);
         }
         return entry;
+    }
+
+    /**
+     * Starts capturing a database a directory scan found, unless it is captured already (or being reopened) or
+     * {@code isDatabase} rejects its file; null then. {@code isDatabase} runs under the lock reopening takes, so it
+     * never looks at a file this process has open in SQLite (see {@link DirScanner#isSqlite}).
+     */
+    public synchronized Entry addIfAbsent(DbConfig config, Predicate<Path> isDatabase) throws IOException {
+        Path path = config.path();
+        if (reopening.contains(path) || entries.stream().anyMatch(e -> e.db().path().equals(path))
+                || !isDatabase.test(path)) {
+            return null;
+        }
+        return add(config);
+    }
+
+    /** Stops capturing and archiving the database at {@code path}; false if it was not captured. */
+    public synchronized boolean remove(Path path) {
+        boolean wasReopening = reopening.remove(path);
+        for (Entry e : entries) {
+            if (e.db().path().equals(path)) {
+                retire(e);
+                e.db().close();
+                return true;
+            }
+        }
+        return wasReopening;
     }
 
     public List<Entry> entries() {
@@ -214,23 +249,53 @@ public final class Replicator implements AutoCloseable, StreamSources {
         }
     }
 
-    /** A database replaced under us is captured afresh: a new generation, never a mix of two files. */
-    private void reopen(Entry old, DatabaseReplacedException why) {
-        for (ScheduledFuture<?> t : old.tasks()) {
-            t.cancel(false);
+    /**
+     * A database replaced under us is captured afresh: a new generation, never a mix of two files. A vanished
+     * one's connections are closed (SQLite neither checkpoints nor deletes the WAL when closing a database whose
+     * file has moved), so a daemon whose databases come and go does not keep them.
+     */
+    private synchronized void reopen(Entry old, DatabaseReplacedException why) {
+        if (!entries.contains(old)) {
+            return; // removed meanwhile
         }
-        entries.remove(old);
-        watcher.unwatch(old.db().walPath());
-        old.db().abandon();
-        for (ReplicaWorker w : old.workers()) {
-            w.client().close();
+        retire(old);
+        if (Files.exists(old.db().path())) {
+            old.db().abandon();
+        } else {
+            old.db().close();
         }
         log.warn("{}; starting a new generation", why.getMessage());
+        reopenAgain(old.db().config());
+    }
+
+    private synchronized void reopenAgain(DbConfig config) {
         try {
-            add(old.db().config());
+            add(config);
+            reopening.remove(config.path());
         } catch (IOException | RuntimeException ex) {
-            log.error("{}: cannot reopen: {}; will retry", old.db().path(), ex.getMessage());
-            scheduler.schedule(() -> reopen(old, why), 1, TimeUnit.SECONDS);
+            if (reopening.add(config.path())) {
+                log.error("{}: cannot reopen: {}; retrying every second", config.path(), ex.getMessage());
+            }
+            scheduler.schedule(() -> retryReopen(config), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Unless the database was removed meanwhile. */
+    private synchronized void retryReopen(DbConfig config) {
+        if (running.get() && reopening.contains(config.path())) {
+            reopenAgain(config);
+        }
+    }
+
+    /** Forgets an entry: its timers and replica clients stop; its database is the caller's to close or abandon. */
+    private void retire(Entry e) {
+        for (ScheduledFuture<?> t : e.tasks()) {
+            t.cancel(false);
+        }
+        entries.remove(e);
+        watcher.unwatch(e.db().walPath());
+        for (ReplicaWorker w : e.workers()) {
+            w.client().close();
         }
     }
 

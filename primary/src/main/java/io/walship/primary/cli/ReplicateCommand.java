@@ -1,5 +1,6 @@
 package io.walship.primary.cli;
 
+import io.walship.primary.archive.DatabaseDiscovery;
 import io.walship.primary.archive.Replicator;
 import io.walship.primary.config.Config;
 import io.walship.primary.config.ConfigPaths;
@@ -10,9 +11,13 @@ import io.walship.primary.stream.StreamServer;
 import io.walship.primary.stream.StreamServerOptions;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -67,14 +72,15 @@ final class ReplicateCommand implements Runnable {
             log.info("replicating {} to {}", db.path(), String.join(", ",
                     db.replicas().stream().map(ReplicaClients::displayName).toList()));
         }
+        DatabaseDiscovery discovery = cfg == null ? null : discover(replicator, cfg);
         String execLine = exec != null ? exec : cfg != null ? cfg.exec() : null;
         ExecChild child = execLine != null && !execLine.isEmpty() ? ExecChild.parse(execLine) : null;
         StreamServer server = address == null ? null : startServer(replicator, address, cfg);
-        ReloadSignal.install(() -> reload(replicator, dbs));
+        ReloadSignal.install(() -> reload(replicator, discovery, dbs));
         // Registered only once running: a failed start must exit 1 without a shutdown log.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received, walship shutting down");
-            shutdown(replicator, server, child == null ? null : child.stop());
+            shutdown(replicator, discovery, server, child == null ? null : child.stop());
         }, "walship-shutdown"));
         if (child == null) {
             awaitShutdown();
@@ -87,9 +93,9 @@ final class ReplicateCommand implements Runnable {
             }
         } catch (UserException e) {
             log.error("{}", e.getMessage());
-            shutdown(replicator, server, 1);
+            shutdown(replicator, discovery, server, 1);
         }
-        shutdown(replicator, server, child.waitFor());
+        shutdown(replicator, discovery, server, child.waitFor());
     }
 
     /**
@@ -97,7 +103,11 @@ final class ReplicateCommand implements Runnable {
      * failed), else 0 after a good sync. Runs once; the loser of a race (signal versus child exit) blocks until
      * the JVM halts.
      */
-    private synchronized void shutdown(Replicator replicator, StreamServer server, Integer childStatus) {
+    private synchronized void shutdown(Replicator replicator, DatabaseDiscovery discovery, StreamServer server,
+                                       Integer childStatus) {
+        if (discovery != null) {
+            discovery.close();
+        }
         boolean synced = replicator.syncAll();
         if (server != null) {
             server.close();
@@ -122,20 +132,40 @@ final class ReplicateCommand implements Runnable {
 
     /**
      * SIGHUP: re-reads the config file (or, without one, just the credentials the environment points at) and
-     * applies what {@link Replicator#reload} can change under running replicas. A broken file changes nothing.
+     * applies what {@link Replicator#reload} can change under running replicas. {@code dir} entries are scanned
+     * again at once: new matches start, databases no longer covered stop. A broken file changes nothing.
      */
-    private void reload(Replicator replicator, List<DbConfig> started) {
+    private void reload(Replicator replicator, DatabaseDiscovery discovery, List<DbConfig> started) {
         List<DbConfig> next = started;
         if (args.isEmpty()) {
+            Config cfg;
             try {
-                next = databases(config.load());
+                cfg = config.load();
+                next = new ArrayList<>(databases(cfg));
             } catch (RuntimeException e) {
                 log.error("reload: {}; keeping the running configuration", e.getMessage());
                 return;
             }
+            discovery.update(cfg.dirs(), explicitPaths(cfg));
+            for (Path found : discovery.started()) {
+                cfg.db(found).ifPresent(next::add);
+            }
         }
         replicator.reload(next, System.getenv());
         log.info("reload done");
+    }
+
+    /** Starts capturing the databases of the {@code dir} entries, and watching them for new ones. */
+    private static DatabaseDiscovery discover(Replicator replicator, Config cfg) {
+        try {
+            return DatabaseDiscovery.start(replicator, cfg.dirs(), explicitPaths(cfg));
+        } catch (NotDirectoryException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+    }
+
+    private static Set<Path> explicitPaths(Config cfg) {
+        return cfg.dbs().stream().map(DbConfig::path).collect(Collectors.toSet());
     }
 
     private static StreamServer startServer(Replicator replicator, ListenAddress address, Config cfg) {
@@ -163,7 +193,7 @@ final class ReplicateCommand implements Runnable {
             List<ReplicaConfig> replicas = args.subList(1, args.size()).stream().map(ReplicaClients::fromUrl).toList();
             return List.of(DbConfig.of(ConfigPaths.expand(args.get(0)), replicas));
         }
-        if (cfg.dbs().isEmpty()) {
+        if (cfg.dbs().isEmpty() && cfg.dirs().isEmpty()) {
             throw UserException.usage("no databases specified in configuration");
         }
         return cfg.dbs();

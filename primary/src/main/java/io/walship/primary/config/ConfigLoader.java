@@ -22,8 +22,9 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads a configuration file: a Litestream {@code litestream.yml} unchanged, plus walship's own keys
- * ({@code stream:}, per-db {@code name} and {@code upstream:}). Follows Litestream v0.3.13: environment expansion
- * over the raw text, unknown keys ignored, defaults for unset keys, global keys copied into replicas.
+ * ({@code stream:}, per-db {@code name} and {@code upstream:}), and Litestream v0.5's directory entries
+ * ({@code dir}, {@code pattern}, {@code recursive}) and single {@code replica:}. Follows Litestream v0.3.13:
+ * environment expansion over the raw text, unknown keys ignored, defaults for unset keys, global keys copied into replicas.
  * Every problem is a one-line {@link ConfigException} naming the file and the key.
  */
 public final class ConfigLoader {
@@ -102,13 +103,18 @@ public final class ConfigLoader {
     private Config build(YamlMap root) {
         Credentials global = credentials(root);
         List<DbConfig> dbs = new ArrayList<>();
+        List<DirConfig> dirs = new ArrayList<>();
         for (YamlMap db : root.list("dbs")) {
-            dbs.add(db(db, global));
+            if (db.has("dir")) {
+                dirs.add(dir(db, global));
+            } else {
+                dbs.add(db(db, global));
+            }
         }
         YamlMap logging = root.map("logging");
         Boolean stderr = logging.bool("stderr");
         return new Config(root.string("addr"), List.copyOf(dbs), root.string("exec"), logging.string("level"),
-                logging.string("type"), stderr != null && stderr, root.raw("stream"));
+                logging.string("type"), stderr != null && stderr, root.raw("stream"), List.copyOf(dirs));
     }
 
     private DbConfig db(YamlMap db, Credentials global) {
@@ -116,13 +122,44 @@ public final class ConfigLoader {
         if (path == null || path.isEmpty()) {
             throw db.error("path", "database path required");
         }
+        return settings(db, global, ConfigPaths.expand(path));
+    }
+
+    /** A Litestream v0.5 directory entry; the keys naming a single database's own files make no sense there. */
+    private DirConfig dir(YamlMap db, Credentials global) {
+        for (String single : List.of("path", "name", "meta-path", "upstream")) {
+            if (db.has(single)) {
+                throw db.error(single, "not allowed with dir (each database found is named by its path relative to dir)");
+            }
+        }
+        String pattern = db.string("pattern");
+        if (pattern == null || pattern.isEmpty()) {
+            throw db.error("pattern", "required with dir, e.g. \"*.db\"");
+        }
+        Boolean recursive = db.bool("recursive");
+        Duration scanInterval = orDefault(db.duration("scan-interval"), DirConfig.DEFAULT_SCAN_INTERVAL);
+        Path dir = ConfigPaths.expand(db.string("dir"));
+        DbConfig settings = settings(db, global, dir);
+        try {
+            return new DirConfig(dir, pattern, recursive != null && recursive, scanInterval, settings);
+        } catch (ConfigException e) {
+            throw db.error(e.key(), e.problem());
+        }
+    }
+
+    /** The keys a path entry and a dir entry share; {@code path} is the database or the directory. */
+    private DbConfig settings(YamlMap db, Credentials global, Path path) {
         String metaPath = db.string("meta-path");
+        if (db.has("replica") && db.has("replicas")) {
+            throw db.error("replica", "cannot specify both replica and replicas");
+        }
         List<ReplicaConfig> replicas = new ArrayList<>();
-        for (YamlMap r : db.list("replicas")) {
+        // Litestream v0.5 writes the single replica as replica: {...}.
+        for (YamlMap r : db.has("replica") ? List.of(db.map("replica")) : db.list("replicas")) {
             replicas.add(replica(r, global));
         }
         return new DbConfig(
-                ConfigPaths.expand(path),
+                path,
                 db.string("name"),
                 metaPath == null || metaPath.isEmpty() ? null : ConfigPaths.expand(metaPath),
                 orDefault(db.duration("monitor-interval"), DbConfig.DEFAULT_MONITOR_INTERVAL),

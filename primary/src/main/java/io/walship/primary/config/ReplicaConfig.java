@@ -58,6 +58,35 @@ public record ReplicaConfig(
                 null);
     }
 
+    /**
+     * The replica of one database found under a {@code dir} entry: this replica's location with the database's
+     * path relative to the directory appended ({@code s3://b/prefix} + {@code sub/app.db} →
+     * {@code s3://b/prefix/sub/app.db}), in the URL's path (escaped) or in {@code path}.
+     */
+    public ReplicaConfig under(String relative) {
+        String newUrl = url;
+        String newPath = path;
+        if (url != null && !url.isEmpty()) {
+            int q = url.indexOf('?');
+            String base = q < 0 ? url : url.substring(0, q);
+            newUrl = join(base, escapeUrlPath(relative)) + (q < 0 ? "" : url.substring(q));
+        } else {
+            newPath = path == null || path.isEmpty() ? relative : join(path, relative);
+        }
+        return new ReplicaConfig(name, type, newUrl, newPath, bucket, endpoint, region, forcePathStyle, skipVerify,
+                accessKeyId, secretAccessKey, syncInterval, snapshotInterval, retention, retentionCheckInterval,
+                validationInterval, profile, credentialsFile, credentialProcess, iot);
+    }
+
+    private static String join(String base, String relative) {
+        return base.endsWith("/") ? base + relative : base + "/" + relative;
+    }
+
+    /** Only what would otherwise end a URL's path or start an escape. */
+    private static String escapeUrlPath(String s) {
+        return s.replace("%", "%25").replace("?", "%3F").replace("#", "%23");
+    }
+
     /** Litestream names an unnamed replica after its type. */
     public String displayName(String resolvedType) {
         return name != null && !name.isEmpty() ? name : resolvedType;
