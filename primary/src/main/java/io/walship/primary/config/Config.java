@@ -35,9 +35,4 @@ public record Config(String addr, List<DbConfig> dbs, String exec, String logLev
         }
         return dirs.stream().map(d -> d.database(abs)).flatMap(Optional::stream).findFirst();
     }
-
-    /** True if {@code path} has a {@code path} entry of its own (which wins over any {@code dir} entry). */
-    public boolean hasPathEntry(Path path) {
-        return dbs.stream().anyMatch(d -> d.path().equals(path));
-    }
 }
