@@ -58,10 +58,7 @@ public final class IotCredentialsProvider implements AwsCredentialsProvider {
         this.settings = settings;
         this.clock = clock;
         this.uri = uri(settings);
-        this.http = HttpClient.newBuilder()
-                .sslContext(DeviceTls.context(settings))
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
+        this.http = DeviceHttpClients.forDevice(settings, CONNECT_TIMEOUT);
     }
 
     static URI uri(IotSettings s) {

@@ -8,6 +8,8 @@ import io.walship.embeddeds3.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +144,24 @@ class IotCredentialsProviderTest {
         endpoint.setCredentials("ASIAK2SECONDKEY", "secret-2", T0.plus(Duration.ofMinutes(30)));
         p.invalidate();
         assertThat(p.resolveCredentials().accessKeyId()).isEqualTo("ASIAK2SECONDKEY");
+    }
+
+    @Test
+    void providersOfOneDeviceShareOneHttpClientThread() throws Exception {
+        long before = selectorThreads();
+        List<IotCredentialsProvider> providers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            providers.add(provider()); // one per replica of a daemon with many databases
+        }
+        assertThat(selectorThreads() - before).isLessThanOrEqualTo(1);
+        for (IotCredentialsProvider p : providers) {
+            assertThat(p.resolveCredentials().accessKeyId()).isEqualTo("ASIAK1FIRSTKEY");
+        }
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")).count();
     }
 
     @Test
