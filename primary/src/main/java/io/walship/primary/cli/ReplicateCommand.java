@@ -27,10 +27,11 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code walship replicate [-config PATH] [DB_PATH REPLICA_URL...]}: the primary daemon. Captures each database's
- * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0. SIGHUP reloads
- * the config file's credentials (and backlog budgets) without stopping anything. With {@code -exec CMD} it runs CMD
- * as a child: SIGTERM/SIGINT go to the child first; when the child has exited (either way) comes the final sync,
- * then walship exits with the child's status.
+ * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0. The databases of
+ * {@code dir} entries are found by listing the directories, again every {@code scan-interval}. SIGHUP reloads the
+ * config file's credentials (and backlog budgets, and dir entries) without stopping anything. With
+ * {@code -exec CMD} it runs CMD as a child: SIGTERM/SIGINT go to the child first; when the child has exited (either
+ * way) comes the final sync, then walship exits with the child's status.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
 final class ReplicateCommand implements Runnable {

@@ -121,6 +121,41 @@ class ListingCommandsTest {
     }
 
     @Test
+    void aDirEntryListsTheDatabasesItCoversAndFindsTheirReplicas() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data/sub"));
+        byte[] header = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+        Files.write(data.resolve("b.db"), header);
+        Files.write(tmp.resolve("data/a.db"), header);
+        Files.writeString(tmp.resolve("data/notes.db"), "not a database");
+        Files.write(tmp.resolve("data/a.db-wal"), header);
+        snapshot(new FileReplicaClient(tmp.resolve("rep/sub/b.db")), G1, 5, 99, T0);
+        Path dirConfig = tmp.resolve("dir.yml");
+        Files.writeString(dirConfig, """
+                dbs:
+                  - dir: %s/data
+                    pattern: "*.db"
+                    recursive: true
+                    replica: {url: "file://%s/rep"}
+                """.formatted(tmp, tmp));
+
+        Result r = run("databases", "-config", dirConfig.toString());
+        assertThat(r.status()).isZero();
+        String b = data.resolve("b.db").toString();
+        assertThat(r.out()).containsExactly("path" + " ".repeat(b.length() - 4) + "  replicas",
+                tmp.resolve("data/a.db") + " ".repeat("sub/".length()) + "  file", b + "  file");
+
+        r = run("snapshots", "-config", dirConfig.toString(), data.resolve("b.db").toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).containsExactly("replica  generation        index  size  created",
+                "file     0123456789abcdef  5      99    2024-03-01T10:00:00Z");
+
+        Files.writeString(dirConfig, "dbs:\n  - dir: " + tmp.resolve("gone") + "\n    pattern: \"*\"\n");
+        r = run("databases", "-config", dirConfig.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).containsExactly("walship: " + tmp.resolve("gone") + ": directory does not exist");
+    }
+
+    @Test
     void generationsOfAConfiguredDatabase() {
         // Lag is measured from the WAL's mtime (later than the DB's): T0+130.5s.
         Result r = run("generations", "-config", config.toString(), db.toString());
