@@ -7,6 +7,7 @@ import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
 import io.walship.primary.replica.FileReplicaClient;
 import io.walship.primary.replica.ReplicaClients;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +21,38 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicatorTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aDatabaseDeletedAndCreatedAgainIsCapturedAfreshInANewGeneration() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path replicaDir = dir.resolve("replica");
+        createDb(db, "first");
+        try (Replicator replicator = new Replicator(ReplicaClients::open)) {
+            String first = replicator.add(DbConfig.of(db, List.of(ReplicaConfig.ofUrl("file://" + replicaDir))))
+                    .db().position().generation();
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Files.delete(Path.of(db + suffix));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> replicator.entries().isEmpty());
+            Thread.sleep(1500); // the reopen retries meanwhile
+            createDb(db, "second");
+            FileReplicaClient replica = new FileReplicaClient(replicaDir);
+            await().atMost(Duration.ofSeconds(10)).until(() -> replica.generations().size() == 2);
+            assertThat(replicator.entries()).hasSize(1);
+            assertThat(replicator.entries().get(0).db().position().generation()).isNotEqualTo(first);
+            assertThat(replicator.remove(db)).isTrue();
+            assertThat(replicator.entries()).isEmpty();
+            assertThat(replicator.remove(db)).isFalse();
+        }
+    }
+
+    private static void createDb(Path db, String value) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=wal");
+            st.execute("CREATE TABLE t (v)");
+            st.execute("INSERT INTO t VALUES ('" + value + "')");
+        }
+    }
 
     @Test
     void snapshotsOnGenerationStartAndEverySnapshotInterval() throws Exception {
