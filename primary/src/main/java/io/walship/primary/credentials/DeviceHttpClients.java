@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,10 +15,10 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * One HTTP client per device identity (the contents of its certificate, key and CA files), shared by every IoT
- * credential provider that uses it: each JDK HTTP client runs a selector thread, and a daemon replicating hundreds
- * of databases has a provider per replica. Clients are held weakly here, so one that no provider uses any more
- * (its files were rotated, its replicas removed) is dropped and its thread ends.
+ * One HTTP client per device identity (the contents of its certificate, key and CA files; a token key by its URI),
+ * shared by every IoT credential provider that uses it: each JDK HTTP client runs a selector thread, and a daemon
+ * replicating hundreds of databases has a provider per replica. Clients are held weakly here, so one that no
+ * provider uses any more (its files were rotated, its replicas removed) is dropped and its thread ends.
  */
 final class DeviceHttpClients {
     private static final Map<String, WeakReference<HttpClient>> CLIENTS = new HashMap<>();
@@ -26,9 +27,6 @@ final class DeviceHttpClients {
     }
 
     static synchronized HttpClient forDevice(IotSettings s, Duration connectTimeout) throws IOException {
-        if (s.keyIsPkcs11()) {
-            return build(s, connectTimeout); // refused by DeviceTls with a clear message
-        }
         CLIENTS.values().removeIf(ref -> ref.get() == null);
         String identity = identity(s, connectTimeout);
         WeakReference<HttpClient> ref = CLIENTS.get(identity);
@@ -48,10 +46,13 @@ final class DeviceHttpClients {
     private static String identity(IotSettings s, Duration connectTimeout) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Path p : new Path[] {s.cert(), Path.of(s.key()), s.ca()}) {
-                byte[] content = p == null ? new byte[0] : Files.readAllBytes(p);
-                sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(content.length).array());
-                sha.update(content);
+            // In DeviceTls's order, so a missing file is named the same way.
+            byte[] cert = Files.readAllBytes(s.cert());
+            byte[] key = s.keyIsPkcs11() ? s.key().getBytes(StandardCharsets.UTF_8)
+                    : Files.readAllBytes(Path.of(s.key()));
+            for (byte[] part : new byte[][] {cert, key, s.ca() == null ? new byte[0] : Files.readAllBytes(s.ca())}) {
+                sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(part.length).array());
+                sha.update(part);
             }
             return HexFormat.of().formatHex(sha.digest()) + "/" + connectTimeout.toMillis();
         } catch (NoSuchAlgorithmException e) {
