@@ -2,6 +2,8 @@ package io.walship.primary.archive;
 
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.config.ReplicaConfig;
+import io.walship.primary.replica.AgeIdentityRequiredException;
+import io.walship.primary.replica.KeepOpenOutputStream;
 import io.walship.primary.replica.ReplicaClient;
 import io.walship.primary.replica.SnapshotInfo;
 import io.walship.primary.replica.WalSegmentInfo;
@@ -10,7 +12,6 @@ import io.walship.protocol.Lz4FrameReader;
 import io.walship.protocol.Lz4FrameWriter;
 import io.walship.protocol.Pos;
 import io.walship.protocol.WalHeader;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,6 +41,11 @@ public final class ReplicaWorker {
     private final String name;
     /** What the replica holds: everything before this position. Null until computed from the listing. */
     private Pos pos;
+    /**
+     * Where the replica's last WAL segment starts when it could not be read (age recipients without an identity):
+     * its end is unknown, so the next upload writes it again from there, as one segment reaching at least as far.
+     */
+    private Pos rewriteFrom;
     /** The position after the last successful sync, readable without the worker's lock (metrics). */
     private volatile Pos synced;
     private final LongAdder walBytes = new LongAdder();
@@ -134,12 +140,12 @@ public final class ReplicaWorker {
                     pos = snapshot();
                     continue;
                 }
-                upload(gen, pos.index(), pos.offset(), end);
+                upload(gen, pos.index(), pos.offset(), end, pos.equals(rewriteFrom));
                 pos = new Pos(gen, pos.index() + 1, 0);
             } else if (pos.index() == target.index()) {
                 // A new index holding only its header waits for its first transaction.
                 if (target.offset() > pos.offset() && target.offset() > WalHeader.SIZE) {
-                    upload(gen, pos.index(), pos.offset(), target.offset());
+                    upload(gen, pos.index(), pos.offset(), target.offset(), pos.equals(rewriteFrom));
                     pos = new Pos(gen, pos.index(), target.offset());
                 }
                 return;
@@ -153,6 +159,8 @@ public final class ReplicaWorker {
 
     /** Litestream's calcPos: the end of the newest segment, or the newest snapshot's index at offset 0. */
     private Pos initialPosition(String gen) throws IOException {
+        rewriteFrom = null;
+        boolean unreadable = false;
         List<SnapshotInfo> snapshots = client.snapshots(gen);
         if (snapshots.isEmpty()) {
             return snapshot();
@@ -164,20 +172,34 @@ public final class ReplicaWorker {
             p = new Pos(gen, snapshots.get(snapshots.size() - 1).index(), 0);
         } else {
             WalSegmentInfo last = segments.get(segments.size() - 1);
-            long len;
-            try (InputStream in = new Lz4FrameReader(client.openWalSegment(gen, last.index(), last.offset()),
-                    client.describe() + " segment " + last.index() + "/" + last.offset())) {
-                len = in.transferTo(OutputStream.nullOutputStream());
+            try {
+                p = new Pos(gen, last.index(), last.offset() + plainLength(last));
+            } catch (AgeIdentityRequiredException e) {
+                p = new Pos(gen, last.index(), last.offset());
+                unreadable = true;
             }
-            p = new Pos(gen, last.index(), last.offset() + len);
         }
         long localEnd = db.shadowLength(gen, p.index());
-        if (localEnd < 0 || p.offset() > localEnd) {
+        // An unreadable segment is not empty, so locally too its index must go on after where it starts.
+        if (localEnd < 0 || p.offset() > localEnd || unreadable && p.offset() == localEnd) {
             log.warn("{}: replica {} position {} does not match the local shadow wal; taking a new snapshot",
                     db.path(), name, p.toLitestreamString());
             return snapshot();
         }
+        if (unreadable) {
+            log.info("{}: replica {}: the last wal segment is age-encrypted and no identity is configured; writing it"
+                    + " again from {}", db.path(), name, p.toLitestreamString());
+            rewriteFrom = p;
+        }
         return p;
+    }
+
+    /** Uncompressed length of a WAL segment in the replica. */
+    private long plainLength(WalSegmentInfo s) throws IOException {
+        try (InputStream in = new Lz4FrameReader(client.openWalSegment(s.generation(), s.index(), s.offset()),
+                client.describe() + " segment " + s.index() + "/" + s.offset())) {
+            return in.transferTo(OutputStream.nullOutputStream());
+        }
     }
 
     /**
@@ -194,7 +216,7 @@ public final class ReplicaWorker {
         String gen = db.position().generation();
         long index = db.position().index();
         client.writeSnapshot(gen, index, out -> {
-            try (OutputStream lz4 = Lz4FrameWriter.open(new KeepOpen(out))) {
+            try (OutputStream lz4 = Lz4FrameWriter.open(new KeepOpenOutputStream(out))) {
                 at[0] = db.snapshot(lz4);
             }
         });
@@ -208,12 +230,15 @@ public final class ReplicaWorker {
         return at[0];
     }
 
-    /** Uploads shadow bytes [from, to) of an index as segments that each end on a commit frame. */
-    private void upload(String gen, long index, long from, long to) throws IOException {
+    /**
+     * Uploads shadow bytes [from, to) of an index as segments that each end on a commit frame; {@code whole}: the
+     * first segment takes all of it, since it replaces one whose end is unknown.
+     */
+    private void upload(String gen, long index, long from, long to, boolean whole) throws IOException {
         int frameSize = db.pageSize() + 24;
         long offset = from;
         while (offset < to) {
-            long want = Math.min(to - offset, MAX_SEGMENT_BYTES);
+            long want = Math.min(to - offset, whole && offset == from ? Integer.MAX_VALUE - 16 : MAX_SEGMENT_BYTES);
             byte[] data = db.readShadow(gen, index, offset, (int) want);
             int len = offset + want == to ? data.length : lastCommitEnd(data, offset, frameSize);
             while (len == 0) {
@@ -229,6 +254,7 @@ public final class ReplicaWorker {
                     index, offset, len);
             offset += len;
         }
+        rewriteFrom = null;
     }
 
     /** Length of the prefix of {@code data} (starting at WAL offset {@code offset}) that ends on a commit frame. */
@@ -293,23 +319,6 @@ public final class ReplicaWorker {
                 log.info("{}: replica {}: retention removed {} wal segments below index {} of generation {}",
                         db.path(), name, old.size(), minIndex, gen);
             }
-        }
-    }
-
-    /** Lets the LZ4 writer finish its frame without closing the replica's own stream. */
-    private static final class KeepOpen extends FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

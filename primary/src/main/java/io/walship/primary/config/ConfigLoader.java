@@ -194,7 +194,8 @@ public final class ConfigLoader {
                 c.profile(),
                 c.credentialsFile(),
                 c.credentialProcess(),
-                c.iot());
+                c.iot(),
+                age(r.map("age")));
         try {
             ReplicaClients.validate(rc);
         } catch (ConfigException e) {
@@ -239,6 +240,13 @@ public final class ConfigLoader {
         return new IotSettings(iot.string("endpoint"), iot.string("role-alias"), emptyToNull(iot.string("thing-name")),
                 ConfigPaths.expand(iot.string("cert")), key.startsWith("pkcs11:") ? key : ConfigPaths.expand(key).toString(),
                 ca == null ? null : ConfigPaths.expand(ca));
+    }
+
+    /** Litestream's {@code age:} block; an empty one encrypts nothing, as if unset. */
+    private static AgeConfig age(YamlMap age) {
+        List<String> identities = age.strings("identities");
+        List<String> recipients = age.strings("recipients");
+        return identities.isEmpty() && recipients.isEmpty() ? null : new AgeConfig(identities, recipients);
     }
 
     private static String emptyToNull(String s) {

@@ -4,7 +4,8 @@ import io.walship.primary.credentials.IotSettings;
 import java.time.Duration;
 
 /**
- * One replica of a database, with Litestream v0.3.13's keys and defaults (replica-format.md §9), plus walship's
+ * One replica of a database, with Litestream v0.3.13's keys and defaults (replica-format.md §9) including its
+ * {@code age:} encryption (null when unset), plus walship's
  * credential sources for S3 ({@code profile}, {@code credentials-file}, {@code credential-process}, {@code iot}).
  * {@code url} is kept as given; {@link io.walship.primary.replica.ReplicaClients} resolves url/type/path/bucket
  * and the credentials.
@@ -29,7 +30,8 @@ public record ReplicaConfig(
         String profile,
         String credentialsFile,
         String credentialProcess,
-        IotSettings iot) {
+        IotSettings iot,
+        AgeConfig age) {
 
     public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
@@ -42,7 +44,7 @@ public record ReplicaConfig(
                          Duration retentionCheckInterval, Duration validationInterval) {
         this(name, type, url, path, bucket, endpoint, region, forcePathStyle, skipVerify, accessKeyId, secretAccessKey,
                 syncInterval, snapshotInterval, retention, retentionCheckInterval, validationInterval, null, null, null,
-                null);
+                null, null);
     }
 
     /** A config-less replica from a URL, with every default, as {@code replicate DB URL} builds it. */
@@ -55,7 +57,7 @@ public record ReplicaConfig(
     public ReplicaConfig withoutCredentials() {
         return new ReplicaConfig(name, type, url, path, bucket, endpoint, region, forcePathStyle, skipVerify, null, null,
                 syncInterval, snapshotInterval, retention, retentionCheckInterval, validationInterval, null, null, null,
-                null);
+                null, age);
     }
 
     /**
@@ -75,7 +77,7 @@ public record ReplicaConfig(
         }
         return new ReplicaConfig(name, type, newUrl, newPath, bucket, endpoint, region, forcePathStyle, skipVerify,
                 accessKeyId, secretAccessKey, syncInterval, snapshotInterval, retention, retentionCheckInterval,
-                validationInterval, profile, credentialsFile, credentialProcess, iot);
+                validationInterval, profile, credentialsFile, credentialProcess, iot, age);
     }
 
     private static String join(String base, String relative) {

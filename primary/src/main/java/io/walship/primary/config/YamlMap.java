@@ -130,6 +130,29 @@ final class YamlMap {
         return out;
     }
 
+    /** The scalars listed under {@code key} (empty when unset); a null entry reads as empty text, as in yaml.v2. */
+    List<String> strings(String key) {
+        Node n = entries.get(key);
+        if (isNull(n)) {
+            return List.of();
+        }
+        if (!(n instanceof SequenceNode seq)) {
+            throw error(key, "expected a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            Node v = seq.getValue().get(i);
+            if (isNull(v)) {
+                out.add("");
+            } else if (v instanceof ScalarNode s) {
+                out.add(s.getValue());
+            } else {
+                throw new ConfigException(child(key) + "[" + i + "]", "expected a single value");
+            }
+        }
+        return out;
+    }
+
     /**
      * The block under {@code key} as plain Java values (maps, lists, scalar source text), or null when unset:
      * for walship's own blocks, whose keys are read by the features that use them.

@@ -16,8 +16,8 @@ import java.util.function.Function;
 /**
  * Turns a {@link ReplicaConfig} into a replica client, with Litestream's rules (replica-format.md §9): the URL
  * scheme wins over {@code type}, which defaults to {@code file}; {@code url} excludes {@code path} and
- * {@code bucket}; keys given in the config override what the URL implies. Problems are
- * {@link ConfigException}s on the offending key.
+ * {@code bucket}; keys given in the config override what the URL implies. Every replica is an
+ * {@link AgeReplicaClient} over its storage, encrypting only with an {@code age:} block. Problems are {@link ConfigException}s on the offending key.
  */
 public final class ReplicaClients {
     /** Replica types Litestream knows; walship implements {@code file} and {@code s3}. */
@@ -38,11 +38,13 @@ public final class ReplicaClients {
     }
 
     public static ReplicaClient open(ReplicaConfig rc, Function<S3Settings, ReplicaClient> s3, Map<String, String> env) {
-        return switch (type(rc)) {
+        AgeKeys age = rc.age() == null ? AgeKeys.NONE : AgeKeys.parse(rc.age());
+        ReplicaClient storage = switch (type(rc)) {
             case "file" -> new FileReplicaClient(fileRoot(rc));
             case "s3" -> s3.apply(s3Settings(rc, env));
             default -> throw unsupported(rc);
         };
+        return new AgeReplicaClient(storage, new AgeCipher(age));
     }
 
     /**
@@ -65,6 +67,9 @@ public final class ReplicaClients {
             case "file" -> fileRoot(rc);
             case "s3" -> s3Settings(rc, Map.of());
             default -> throw unsupported(rc);
+        }
+        if (rc.age() != null) {
+            AgeKeys.parse(rc.age());
         }
     }
 

@@ -47,7 +47,7 @@ final class ReplicaDownloader {
         byte[] header = new byte[DB_HEADER];
         long length = 0;
         try (FileChannel out = files.create(files.db());
-             InputStream in = open(name, client.openSnapshot(s.generation(), s.index()))) {
+             InputStream in = open(name, client.openSnapshot(s.generation(), s.index()), s.size())) {
             byte[] buf = new byte[BUFFER];
             int n;
             while ((n = read(in, buf, name)) > 0) {
@@ -96,7 +96,7 @@ final class ReplicaDownloader {
                             generation, index, name, seg.offset(), expected));
                 }
                 long length = 0;
-                try (InputStream in = open(name, client.openWalSegment(generation, index, seg.offset()))) {
+                try (InputStream in = open(name, client.openWalSegment(generation, index, seg.offset()), seg.size())) {
                     if (seg.offset() == 0) {
                         byte[] h = new byte[WalHeader.SIZE];
                         int got = in.readNBytes(h, 0, h.length);
@@ -143,14 +143,19 @@ final class ReplicaDownloader {
         return client.describe() + "/" + relative;
     }
 
-    /** Decodes the object and counts its compressed bytes for progress. */
-    private InputStream open(String name, InputStream raw) throws IOException {
+    /**
+     * Decodes the object and counts its bytes for progress. Once read, the object counts as its stored size: an
+     * age-encrypted one arrives here decrypted, without the few hundred bytes of age overhead its listing includes.
+     */
+    private InputStream open(String name, InputStream raw, long storedSize) throws IOException {
         InputStream counted = new FilterInputStream(new BufferedInputStream(raw, BUFFER)) {
+            private long seen;
+
             @Override
             public int read() throws IOException {
                 int b = super.read();
                 if (b >= 0) {
-                    progress.downloaded(1);
+                    count(1);
                 }
                 return b;
             }
@@ -159,9 +164,23 @@ final class ReplicaDownloader {
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
                 if (n > 0) {
-                    progress.downloaded(n);
+                    count(n);
                 }
                 return n;
+            }
+
+            private void count(long n) {
+                seen += n;
+                progress.downloaded(n);
+            }
+
+            @Override
+            public void close() throws IOException {
+                super.close();
+                if (seen < storedSize) {
+                    progress.downloaded(storedSize - seen);
+                    seen = storedSize;
+                }
             }
         };
         try {
