@@ -1,6 +1,7 @@
 package io.walship.it;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** litestream.yml texts for one database and one replica, as the interop tests need them. */
 final class LitestreamConfig {
@@ -35,5 +36,14 @@ final class LitestreamConfig {
                         secret-access-key: %s
                         sync-interval: 100ms
                 """.formatted(db, endpoint, bucket, prefix, accessKey, secretKey);
+    }
+
+    /** The same config with an {@code age:} block on its (last) replica. */
+    static String withAge(String config, List<String> identities, List<String> recipients) {
+        return config + """
+                        age:
+                          identities: [%s]
+                          recipients: [%s]
+                """.formatted(String.join(", ", identities), String.join(", ", recipients));
     }
 }
