@@ -38,6 +38,9 @@ class AgeInteropIT {
     @TempDir
     Path dir;
     Path db;
+    /** The primary's config holds the recipient only, the restorer's the identity only. */
+    Path primary;
+    Path restorer;
     String bucket;
     String identity;
     String recipient;
@@ -60,6 +63,18 @@ class AgeInteropIT {
         KeyPair kp = new X25519KeyPairGenerator().generateKeyPair();
         identity = kp.getPrivate().toString();
         recipient = kp.getPublic().toString();
+    }
+
+    private void configs(String storage) {
+        primary = config("primary", storage, List.of(), List.of(recipient));
+        restorer = config("restorer", storage, List.of(identity), List.of());
+    }
+
+    /** Enough writes, one transaction above the 1000-page checkpoint threshold, for more than one WAL index. */
+    private static void writePastACheckpoint(Workload w) throws Exception {
+        w.steps(30);
+        w.bigTransaction(1100L * 4096);
+        Thread.sleep(1200);
     }
 
     /** A config for both tools on {@code storage} ({@code file} or {@code s3}) with the given age keys. */
@@ -109,16 +124,13 @@ class AgeInteropIT {
     @ValueSource(strings = {"file", "s3"})
     void litestreamRestoresWhatWalshipEncrypted(String storage) throws Exception {
         LitestreamBinary litestream = LitestreamBinary.locate();
-        Path primary = config("primary", storage, List.of(), List.of(recipient));
-        Path restorer = config("restorer", storage, List.of(identity), List.of());
+        configs(storage);
         try (SqliteFixture app = SqliteFixture.create(db, 4096)) {
             Workload w = new Workload(app.connection(), 4096);
             w.createSchema();
             try (RunningProcess walship = WalshipProcess.start("replicate", "-config", primary.toString())) {
                 walship.awaitLine(l -> l.contains("msg=\"replicating "), WalshipProcess.TIMEOUT);
-                w.steps(30);
-                w.bigTransaction(1100L * 4096);
-                Thread.sleep(1200);
+                writePastACheckpoint(w);
                 w.steps(10);
                 ProcessResult stopped = walship.terminate(Duration.ofSeconds(30));
                 assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
@@ -157,16 +169,13 @@ class AgeInteropIT {
     @ValueSource(strings = {"file", "s3"})
     void walshipRestoresWhatLitestreamEncrypted(String storage) throws Exception {
         LitestreamBinary litestream = LitestreamBinary.locate();
-        Path primary = config("primary", storage, List.of(), List.of(recipient));
-        Path restorer = config("restorer", storage, List.of(identity), List.of());
+        configs(storage);
         try (SqliteFixture app = SqliteFixture.create(db, 4096)) {
             Workload w = new Workload(app.connection(), 4096);
             w.createSchema();
             try (RunningProcess replicate = litestream.replicate(primary)) {
                 replicate.awaitLine(l -> l.contains("snapshot written"), LitestreamBinary.TIMEOUT);
-                w.steps(30);
-                w.bigTransaction(1100L * 4096);
-                Thread.sleep(1200);
+                writePastACheckpoint(w);
                 w.steps(20);
                 w.deleteHalfAndVacuum();
                 w.steps(10);
