@@ -53,6 +53,21 @@ class AgeConfigTest {
     }
 
     @Test
+    void everyDatabaseOfADirEntryKeepsItsReplicasKeys() {
+        Config c = new ConfigLoader(Map.of(), Path.of("/nonexistent/a.yml"), Path.of("/nonexistent/b.yml")).parse("""
+                dbs:
+                  - dir: /data
+                    pattern: "*.db"
+                    replica:
+                      url: s3://bucket/backups
+                      age: {recipients: [%s]}
+                """.formatted(recipient), "/etc/walship.yml", true);
+        ReplicaConfig found = c.dirs().get(0).database(Path.of("/data/app.db")).orElseThrow().replicas().get(0);
+        assertThat(found.url()).isEqualTo("s3://bucket/backups/app.db");
+        assertThat(found.age().recipients()).containsExactly(recipient);
+    }
+
+    @Test
     void anEmptyOrMissingBlockEncryptsNothing() {
         assertThat(replica("").age()).isNull();
         assertThat(replica("age: {}").age()).isNull();
