@@ -4,12 +4,12 @@ import com.exceptionfactory.jagged.PayloadException;
 import com.exceptionfactory.jagged.UnsupportedRecipientStanzaException;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,6 @@ import java.util.Arrays;
  */
 public final class AgeCipher {
     private static final byte[] INTRO = "age-encryption.org/".getBytes(StandardCharsets.US_ASCII);
-    private static final int BUFFER = 64 * 1024;
 
     private final AgeKeys keys;
 
@@ -61,11 +60,10 @@ public final class AgeCipher {
      * Failures name the object: no identity, no matching identity, a damaged header, a damaged or cut payload.
      */
     public InputStream decrypt(InputStream stored, String name) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(stored, BUFFER);
+        PushbackInputStream in = new PushbackInputStream(stored, INTRO.length);
         try {
-            in.mark(INTRO.length);
             byte[] start = in.readNBytes(INTRO.length);
-            in.reset();
+            in.unread(start);
             if (!Arrays.equals(start, INTRO)) {
                 return in;
             }
