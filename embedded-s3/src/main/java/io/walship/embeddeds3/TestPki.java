@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -19,7 +20,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A throw-away certificate authority for mutual-TLS tests, made with the JDK's {@code keytool}: a CA, a server
  * certificate for 127.0.0.1 and a device (client) certificate, both signed by the CA. The device side is written
  * as the PEM files a provisioned device holds ({@link #caPem}, {@link #deviceCertPem}, {@link #deviceKeyPem} in
- * PKCS#8 and {@link #deviceRsaKeyPem} in PKCS#1 as AWS IoT hands it out).
+ * PKCS#8 and {@link #deviceRsaKeyPem} in PKCS#1 as AWS IoT hands it out), the server side also as PEM files
+ * ({@link #serverCertPem}, {@link #serverKeyPem}) for servers configured with them. Key files are mode 0600.
  */
 public final class TestPki {
     private static final String PASSWORD = "changeit";
@@ -39,9 +41,11 @@ public final class TestPki {
         pki.issue("server", "CN=127.0.0.1", "san=ip:127.0.0.1,dns:localhost");
         pki.issue("device", "CN=walship-test-thing", "eku=clientAuth");
         pki.keytool("-exportcert", "-rfc", "-alias", "device", "-keystore", "device.p12", "-file", "device.pem");
+        pki.keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", "server.p12", "-file", "server.pem");
         byte[] pkcs8 = pki.privateKey("device.p12", "device").getEncoded();
-        Files.writeString(pki.deviceKeyPem(), pem("PRIVATE KEY", pkcs8));
-        Files.writeString(pki.deviceRsaKeyPem(), pem("RSA PRIVATE KEY", innerKey(pkcs8)));
+        writeKey(pki.deviceKeyPem(), pem("PRIVATE KEY", pkcs8));
+        writeKey(pki.deviceRsaKeyPem(), pem("RSA PRIVATE KEY", innerKey(pkcs8)));
+        writeKey(pki.serverKeyPem(), pem("PRIVATE KEY", pki.privateKey("server.p12", "server").getEncoded()));
         return pki;
     }
 
@@ -59,6 +63,15 @@ public final class TestPki {
 
     public Path deviceRsaKeyPem() {
         return dir.resolve("device-rsa.key");
+    }
+
+    /** The server's certificate for 127.0.0.1 and localhost, signed by the CA. */
+    public Path serverCertPem() {
+        return dir.resolve("server.pem");
+    }
+
+    public Path serverKeyPem() {
+        return dir.resolve("server.key");
     }
 
     /** The server's TLS context: its certificate chain, and the CA for verifying client certificates. */
@@ -111,6 +124,11 @@ public final class TestPki {
 
     private PrivateKey privateKey(String file, String alias) throws IOException, GeneralSecurityException {
         return (PrivateKey) load(file).getKey(alias, PASSWORD.toCharArray());
+    }
+
+    private static void writeKey(Path file, String pem) throws IOException {
+        Files.writeString(file, pem);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     private static String pem(String type, byte[] der) {

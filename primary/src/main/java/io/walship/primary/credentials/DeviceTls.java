@@ -1,10 +1,11 @@
 package io.walship.primary.credentials;
 
 import io.walship.primary.credentials.pkcs11.TokenKeys;
+import io.walship.tls.ClientTls;
+import io.walship.tls.PemFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.ProviderException;
@@ -16,7 +17,6 @@ import java.security.spec.PSSParameterSpec;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,20 +41,8 @@ final class DeviceTls {
                 throw new IOException("iot.key: the private key " + s.keyDescription()
                         + " does not belong to the certificate in iot.cert " + s.cert());
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            if (s.ca() != null) {
-                KeyStore trusted = KeyStore.getInstance("PKCS12");
-                trusted.load(null, null);
-                int i = 0;
-                for (X509Certificate ca : PemFiles.certificates(s.ca())) {
-                    trusted.setCertificateEntry("ca" + i++, ca);
-                }
-                tmf.init(trusted);
-            } else {
-                tmf.init((KeyStore) null);
-            }
             SSLContext ctx = SSLContext.getInstance(signsRsaPss(key) ? "TLS" : "TLSv1.2");
-            ctx.init(new KeyManager[] {new DeviceKeyManager(chain, key)}, tmf.getTrustManagers(), null);
+            ctx.init(new KeyManager[] {new DeviceKeyManager(chain, key)}, ClientTls.trust(s.ca()), null);
             return ctx;
         } catch (GeneralSecurityException | ProviderException e) {
             throw new IOException("iot: cannot use certificate " + s.cert() + " with key " + s.keyDescription() + ": "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walship.embeddeds3.FakeIotCredentialsEndpoint;
 import io.walship.primary.credentials.pkcs11.TokenKeys;
+import io.walship.tls.PemFiles;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.walship.primary.credentials;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.walship.embeddeds3.TestPki;
+import io.walship.tls.PemFiles;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.walship.primary.credentials;
+package io.walship.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,9 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the PEM files a device is provisioned with: certificate chains, and private keys as AWS IoT and OpenSSL
- * write them (PKCS#8 {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY}, SEC1 {@code EC PRIVATE KEY}). The JDK
- * only parses PKCS#8, so the other two are wrapped into it.
+ * Reads PEM files: certificate chains, and private keys as AWS IoT and OpenSSL write them (PKCS#8
+ * {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY}, SEC1 {@code EC PRIVATE KEY}). The JDK only parses PKCS#8,
+ * so the other two are wrapped into it. A key file others can read is refused ({@link KeyFilePermissions}).
  */
 public final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile(
@@ -50,6 +50,7 @@ public final class PemFiles {
     }
 
     public static PrivateKey privateKey(Path file) throws IOException {
+        KeyFilePermissions.requireOwnerOnly(file);
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
