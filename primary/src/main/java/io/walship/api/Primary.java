@@ -7,6 +7,7 @@ import io.walship.primary.config.ConfigLoader;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.DirConfig;
 import io.walship.primary.replica.ReplicaClients;
+import io.walship.primary.stream.StreamConfig;
 import io.walship.primary.stream.StreamServer;
 import io.walship.primary.stream.StreamServerOptions;
 import io.walship.protocol.Pos;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.stream.Collectors;
 
@@ -88,6 +90,7 @@ public final class Primary implements AutoCloseable {
         private String host;
         private int port = -1;
         private String token;
+        private Map<String, Object> streamBlock;
 
         private Builder() {
         }
@@ -99,17 +102,16 @@ public final class Primary implements AutoCloseable {
         }
 
         /**
-         * Every database of a {@code walship.yml} / {@code litestream.yml}, with its stream token; databases of
-         * {@code dir} entries are picked up while running, as {@code walship replicate} does.
+         * Every database of a {@code walship.yml} / {@code litestream.yml}, with its {@code stream:} block (token,
+         * TLS, connection limits) for when the primary listens; databases of {@code dir} entries are picked up while
+         * running, as {@code walship replicate} does.
          */
         public Builder config(Path file) {
             ConfigLoader loader = new ConfigLoader();
             Config cfg = loader.load(file, true);
             dbs.addAll(cfg.dbs());
             dirs.addAll(cfg.dirs());
-            if (cfg.stream() != null && cfg.stream().get("token") != null) {
-                token = cfg.stream().get("token").toString();
-            }
+            streamBlock = cfg.stream();
             return this;
         }
 
@@ -120,7 +122,7 @@ public final class Primary implements AutoCloseable {
             return this;
         }
 
-        /** Bearer token followers must present. */
+        /** Bearer token followers must present (overrides the config's). */
         public Builder token(String bearerToken) {
             this.token = bearerToken;
             return this;
@@ -140,8 +142,10 @@ public final class Primary implements AutoCloseable {
                     discovery = DatabaseDiscovery.start(replicator, dirs,
                             dbs.stream().map(DbConfig::path).collect(Collectors.toSet()));
                 }
+                StreamServerOptions options = StreamConfig.apply(streamBlock,
+                        StreamServerOptions.defaults().withAddress(host, port));
                 StreamServer server = host == null ? null : StreamServer.start(replicator,
-                        StreamServerOptions.defaults().withAddress(host, port).withToken(token));
+                        token == null ? options : options.withToken(token));
                 return new Primary(replicator, discovery, server);
             } catch (IOException | RuntimeException e) {
                 if (discovery != null) {

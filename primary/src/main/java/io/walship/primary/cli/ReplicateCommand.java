@@ -7,6 +7,7 @@ import io.walship.primary.config.ConfigPaths;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.ReplicaConfig;
 import io.walship.primary.replica.ReplicaClients;
+import io.walship.primary.stream.StreamConfig;
 import io.walship.primary.stream.StreamServer;
 import io.walship.primary.stream.StreamServerOptions;
 import java.io.IOException;
@@ -48,6 +49,18 @@ final class ReplicateCommand implements Runnable {
             description = "Run CMD (split shell-style) as a child; exit with its status after a final sync (config: exec).")
     String exec;
 
+    @Option(names = {"-tls-cert", "--tls-cert"}, paramLabel = "PEM",
+            description = "Serve HTTPS with this certificate chain (config: stream.tls-cert; the TLS flags replace the config's TLS).")
+    Path tlsCert;
+
+    @Option(names = {"-tls-key", "--tls-key"}, paramLabel = "PEM",
+            description = "The certificate's private key, mode 0600 (config: stream.tls-key).")
+    Path tlsKey;
+
+    @Option(names = {"-client-ca", "--client-ca"}, paramLabel = "PEM",
+            description = "Require client certificates signed by these CAs: mutual TLS (config: stream.client-ca).")
+    Path clientCa;
+
     @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
             description = "Without a config file: the database, then one or more replica URLs (file:///DIR, s3://BUCKET/PATH).")
     List<String> args = new ArrayList<>();
@@ -58,6 +71,10 @@ final class ReplicateCommand implements Runnable {
         List<DbConfig> dbs = databases(cfg);
         String listen = addr != null ? addr : cfg != null ? cfg.addr() : null;
         ListenAddress address = listen != null && !listen.isEmpty() ? ListenAddress.parse(listen) : null;
+        if (address == null && (tlsCert != null || tlsKey != null || clientCa != null)) {
+            throw UserException.usage("-tls-cert, -tls-key and -client-ca need -addr (or addr in the config)");
+        }
+        StreamServerOptions streamOptions = address == null ? null : streamOptions(address, cfg);
         for (DbConfig db : dbs) {
             db.replicas().forEach(ReplicaClients::validate);
         }
@@ -76,7 +93,7 @@ final class ReplicateCommand implements Runnable {
         DatabaseDiscovery discovery = cfg == null ? null : discover(replicator, cfg);
         String execLine = exec != null ? exec : cfg != null ? cfg.exec() : null;
         ExecChild child = execLine != null && !execLine.isEmpty() ? ExecChild.parse(execLine) : null;
-        StreamServer server = address == null ? null : startServer(replicator, address, cfg);
+        StreamServer server = address == null ? null : startServer(replicator, streamOptions);
         ReloadSignal.install(() -> reload(replicator, discovery, dbs));
         // Registered only once running: a failed start must exit 1 without a shutdown log.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -169,17 +186,29 @@ final class ReplicateCommand implements Runnable {
         return cfg.dbs().stream().map(DbConfig::path).collect(Collectors.toSet());
     }
 
-    private static StreamServer startServer(Replicator replicator, ListenAddress address, Config cfg) {
-        String token = cfg != null && cfg.stream() != null && cfg.stream().get("token") != null
-                ? cfg.stream().get("token").toString() : null;
+    /** The config's {@code stream:} block, then the TLS flags, which replace the block's TLS when given. */
+    private StreamServerOptions streamOptions(ListenAddress address, Config cfg) {
+        StreamServerOptions options = StreamConfig.apply(cfg == null ? null : cfg.stream(),
+                StreamServerOptions.defaults().withAddress(address.host(), address.port()));
+        if (tlsCert != null || tlsKey != null || clientCa != null) {
+            options = StreamConfig.withTls(options.withTls(null), abs(tlsCert), abs(tlsKey), abs(clientCa), "-");
+        }
+        return options;
+    }
+
+    private static StreamServer startServer(Replicator replicator, StreamServerOptions options) {
         try {
-            StreamServer server = StreamServer.start(replicator,
-                    StreamServerOptions.defaults().withAddress(address.host(), address.port()).withToken(token));
-            log.info("serving followers on {}:{} ({})", address.host(), server.port(), server.transportName());
+            StreamServer server = StreamServer.start(replicator, options);
+            log.info("serving followers on {}:{} ({}, {})", options.host(), server.port(), server.transportName(),
+                    server.security());
             return server;
         } catch (IOException e) {
-            throw new UserException("cannot listen on " + address.host() + ":" + address.port() + ": " + Main.describe(e), e);
+            throw new UserException(Main.describe(e), e);
         }
+    }
+
+    private static Path abs(Path p) {
+        return p == null ? null : p.toAbsolutePath();
     }
 
     private List<DbConfig> databases(Config cfg) {

@@ -88,10 +88,9 @@ final class YamlMap {
             return null;
         }
         try {
-            // YAML 1.1 integers: underscores, 0x hex, leading-zero octal.
-            return Integer.decode(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw error(key, "invalid integer \"" + v + "\"");
+            return parseInteger(v);
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
         }
     }
 
@@ -100,13 +99,31 @@ final class YamlMap {
         if (v == null) {
             return null;
         }
+        try {
+            return parseBoolean(v);
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
+    /** A YAML 1.1 integer: underscores, 0x hex, leading-zero octal. */
+    static int parseInteger(String v) {
+        try {
+            return Integer.decode(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid integer \"" + v + "\"", e);
+        }
+    }
+
+    /** A YAML 1.1 boolean ({@code yes}/{@code on}/{@code true}/...). */
+    static boolean parseBoolean(String v) {
         if (TRUE.contains(v)) {
             return true;
         }
         if (FALSE.contains(v)) {
             return false;
         }
-        throw error(key, "invalid boolean \"" + v + "\"");
+        throw new IllegalArgumentException("invalid boolean \"" + v + "\"");
     }
 
     /** The nested mapping under {@code key} (empty when unset). */

@@ -355,6 +355,8 @@ final class FollowerSession {
             log.warn("{}: follower {} made no progress for {} s with {} bytes queued; disconnecting", name,
                     channel.remoteAddress(), options.stallTimeout().toSeconds(), queuedBytes.get());
             metrics.stalledDisconnect();
+            // once: over TLS the close waits for close_notify to flush (up to 3 s), and ticks go on meanwhile
+            finished = true;
             channel.close();
             return;
         }

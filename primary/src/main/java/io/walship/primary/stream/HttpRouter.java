@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.metrics.MetricsPage;
 import io.walship.protocol.Pos;
@@ -38,7 +40,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
-            Responses.text(ctx.channel(), HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
+            refuse(ctx, req.decoderResult().cause());
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
@@ -83,6 +85,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     MetricsPage.CONTENT_TYPE));
         } catch (RejectedExecutionException e) {
             Responses.text(ch, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down", false);
+        }
+    }
+
+    /** A request the decoder gave up on: too long a line or header block, or not HTTP at all. */
+    private static void refuse(ChannelHandlerContext ctx, Throwable cause) {
+        int limit = ConnectionLimits.MAX_REQUEST_HEAD_BYTES;
+        if (cause instanceof TooLongHttpLineException) {
+            Responses.text(ctx.channel(), HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line longer than "
+                    + limit + " bytes", false);
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            Responses.text(ctx.channel(), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers"
+                    + " longer than " + limit + " bytes", false);
+        } else {
+            Responses.text(ctx.channel(), HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
         }
     }
 

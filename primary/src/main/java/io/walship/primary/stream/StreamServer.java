@@ -2,14 +2,11 @@ package io.walship.primary.stream;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.metrics.MetricsPage;
 import io.walship.protocol.Pos;
@@ -36,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamServer.class);
-    private static final int MAX_REQUEST_BYTES = 8192;
     private static final long SHUTDOWN_GRACE_MILLIS = 2000;
 
     private final StreamSources sources;
@@ -48,6 +44,7 @@ public final class StreamServer implements AutoCloseable {
     private final HealthCheck health;
     private final StreamMetrics metrics;
     private final Transport transport;
+    private final ServerPipeline pipeline;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ExecutorService io;
@@ -55,7 +52,7 @@ public final class StreamServer implements AutoCloseable {
     private Channel serverChannel;
 
     private StreamServer(StreamSources sources, StreamServerOptions options, MetricsPage page, boolean ownsPage,
-                         HealthCheck health) {
+                         HealthCheck health, SslContext ssl) {
         this.sources = sources;
         this.options = options;
         this.page = page;
@@ -66,6 +63,7 @@ public final class StreamServer implements AutoCloseable {
             page.add(metrics).add(sources);
         }
         this.auth = new BearerAuth(options.token());
+        this.pipeline = new ServerPipeline(ssl, options.limits(), () -> new HttpRouter(this));
         this.transport = Transport.select(options.nativeTransport());
         this.acceptors = new MultiThreadIoEventLoopGroup(1, threads("walship-stream-accept"), transport.ioHandlers());
         this.workers = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
@@ -75,17 +73,22 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving; the databases are looked up in {@code sources} on every request. {@code /metrics}
-     * shows the stream's and the sources' metrics and the JVM's.
+     * Reads the TLS files if any, binds and starts serving; the databases are looked up in {@code sources} on every
+     * request. {@code /metrics} shows the stream's and the sources' metrics and the JVM's. Failures are one line
+     * naming the file or the address.
      */
     public static StreamServer start(StreamSources sources, StreamServerOptions options) throws IOException {
-        return start(new StreamServer(sources, options, new MetricsPage(), true, HealthCheck.ALWAYS_OK));
+        return start(new StreamServer(sources, options, new MetricsPage(), true, HealthCheck.ALWAYS_OK, tls(options)));
     }
 
     /** Binds and serves only {@code /healthz} and {@code /metrics}, from {@code page}, which the caller closes. */
     public static StreamServer startMonitoring(StreamServerOptions options, MetricsPage page, HealthCheck health)
             throws IOException {
-        return start(new StreamServer(null, options, page, false, health));
+        return start(new StreamServer(null, options, page, false, health, tls(options)));
+    }
+
+    private static SslContext tls(StreamServerOptions options) throws IOException {
+        return options.tls() == null ? null : options.tls().context();
     }
 
     private static StreamServer start(StreamServer s) throws IOException {
@@ -106,15 +109,7 @@ public final class StreamServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(low, options.maxQueuedBytes()))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("http", new HttpServerCodec())
-                                .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("route", new HttpRouter(StreamServer.this));
-                    }
-                });
+                .childHandler(pipeline);
         try {
             serverChannel = b.bind(options.host(), options.port()).sync().channel();
         } catch (InterruptedException e) {
@@ -123,7 +118,8 @@ public final class StreamServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        log.info("{} server listening on {} ({})", sources != null ? "stream" : "monitoring", address(), transport.name());
+        log.info("{} server listening on {} ({}, {})", sources != null ? "stream" : "monitoring", address(),
+                transport.name(), security());
     }
 
     public InetSocketAddress address() {
@@ -137,6 +133,19 @@ public final class StreamServer implements AutoCloseable {
     /** "epoll" or "nio". */
     public String transportName() {
         return transport.name();
+    }
+
+    /** "plain HTTP", "TLS" or "mutual TLS". */
+    public String security() {
+        if (options.tls() == null) {
+            return "plain HTTP";
+        }
+        return options.tls().clientCa() == null ? "TLS" : "mutual TLS";
+    }
+
+    /** Connections served now (streams and requests), not counting those refused for {@code max-connections}. */
+    public int connections() {
+        return pipeline.served();
     }
 
     /** The stream's meters; null on a monitoring-only server. */
