@@ -51,11 +51,10 @@ public final class StreamFollower implements AutoCloseable {
      */
     private Pos exposeAt;
 
-    private StreamFollower(FollowerOptions options, FollowerApplier applier) {
+    private StreamFollower(FollowerOptions options, HttpClient http, FollowerApplier applier) {
         this.options = options;
         this.applier = applier;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = http;
         this.backoff = new Backoff(Duration.ofMillis(100), options.maxBackoff());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "walship-follower-watchdog");
@@ -72,7 +71,13 @@ public final class StreamFollower implements AutoCloseable {
 
     /** Same, with applier tuning; the benchmark observes the apply steps through {@code settings.steps()}. */
     public static StreamFollower open(FollowerOptions options, ApplierSettings settings) throws IOException {
-        return new StreamFollower(options, FollowerApplier.open(options.dbPath(), settings));
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (options.upstream().isHttps()) {
+            // before the database is opened: a bad key file must not leave the follower lock taken
+            http.sslContext(options.tls().context());
+        }
+        return new StreamFollower(options, http.build(), FollowerApplier.open(options.dbPath(), settings));
     }
 
     /** What readers of the local database see (the position file's content). */
@@ -119,6 +124,10 @@ public final class StreamFollower implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 if (closed) {
                     return;
+                }
+                TlsRefusedException refused = TlsRefusedException.of(options.upstream(), e);
+                if (refused != null) {
+                    throw refused;
                 }
                 log.warn("{}: stream interrupted: {}", options.upstream(), describe(e));
                 listener.disconnected(describe(e));

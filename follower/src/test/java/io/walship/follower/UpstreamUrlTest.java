@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walship.protocol.Pos;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Parsing a primary's URL, and which ones would carry the stream unencrypted across a network. */
 class UpstreamUrlTest {
 
     @Test
@@ -33,5 +35,39 @@ class UpstreamUrlTest {
             assertThatThrownBy(() -> UpstreamUrl.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("expected http://HOST:PORT/NAME");
         }
+    }
+
+
+    @Test
+    void plainHttpToThisMachineStaysAllowed() {
+        for (String url : List.of("http://127.0.0.1:7070/app.db", "http://127.8.9.10:1/app.db",
+                "http://localhost:7070/app.db", "http://LOCALHOST/app.db", "http://[::1]:7070/app.db")) {
+            assertThat(UpstreamUrl.parse(url).plainOverNetwork()).as(url).isFalse();
+        }
+    }
+
+    @Test
+    void plainHttpToAnythingElseIsOverTheNetwork() {
+        for (String url : List.of("http://10.255.255.1:1/app.db", "http://192.168.1.2:7070/app.db",
+                "http://primary:7070/app.db", "http://localhost.example.com/app.db", "http://127.0.0.1.nip.io/app.db",
+                "http://[2001:db8::1]:7070/app.db", "http://0.0.0.0:7070/app.db")) {
+            assertThat(UpstreamUrl.parse(url).plainOverNetwork()).as(url).isTrue();
+        }
+    }
+
+    @Test
+    void httpsIsNeverPlain() {
+        UpstreamUrl u = UpstreamUrl.parse("https://primary.example:7070/app.db");
+        assertThat(u.isHttps()).isTrue();
+        assertThat(u.plainOverNetwork()).isFalse();
+    }
+
+    @Test
+    void credentialsInTheUrlAreRefusedWithoutBeingQuoted() {
+        assertThatThrownBy(() -> UpstreamUrl.parse("http://user:s3cret@127.0.0.1:7070/app.db"))
+                .hasMessage("invalid primary URL \"http://REDACTED@127.0.0.1:7070/app.db\": credentials in the URL are"
+                        + " not supported; use the token (-token, upstream.token)");
+        assertThatThrownBy(() -> UpstreamUrl.parse("http://user:s3cret@127.0.0.1:7070/a b"))
+                .hasMessageStartingWith("invalid primary URL \"http://REDACTED@127.0.0.1:7070/a b\"");
     }
 }

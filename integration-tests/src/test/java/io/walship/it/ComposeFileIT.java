@@ -123,9 +123,11 @@ class ComposeFileIT {
         List<String> volumes = new ArrayList<>();
         for (String f : List.of("follower-1", "follower-2")) {
             List<String> follow = compose.command(f);
-            assertThat(follow).hasSize(2);
-            assertThat(follow.get(0)).isEqualTo("http://primary:" + port + "/" + writerDb.getFileName());
-            Path copy = Path.of(follow.get(1));
+            // plain HTTP to another host is refused without -insecure
+            assertThat(follow).hasSize(3);
+            assertThat(follow.get(0)).isEqualTo("-insecure");
+            assertThat(follow.get(1)).isEqualTo("http://primary:" + port + "/" + writerDb.getFileName());
+            Path copy = Path.of(follow.get(2));
             assertThat(compose.healthcheck(f)).containsExactly("CMD", "test", "-s", PositionFile.of(copy).path().toString());
             assertThat(compose.volumes(f)).singleElement().asString().endsWith(":" + copy.getParent());
             volumes.addAll(compose.volumes(f));

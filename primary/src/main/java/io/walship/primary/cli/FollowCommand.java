@@ -3,14 +3,16 @@ package io.walship.primary.cli;
 import io.walship.follower.FollowerOptions;
 import io.walship.follower.StreamFollower;
 import io.walship.follower.UpstreamException;
+import io.walship.follower.UpstreamTls;
 import io.walship.follower.UpstreamUrl;
 import io.walship.primary.config.Config;
+import io.walship.primary.config.ConfigBlock;
 import io.walship.primary.config.DbConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +36,7 @@ import picocli.CommandLine.Parameters;
 final class FollowCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FollowCommand.class);
     private static final long READY_POLL_MILLIS = 50;
+    private static final Set<String> UPSTREAM_KEYS = Set.of("url", "token", "ca", "cert", "key", "insecure");
 
     /** The config file's {@code exec} and {@code addr}, set while reading the targets. */
     private String execFromConfig;
@@ -53,6 +56,22 @@ final class FollowCommand implements Runnable {
     @Option(names = {"-exec", "--exec"}, paramLabel = "CMD",
             description = "Run CMD (split shell-style) once every database is readable; exit with its status (config: exec).")
     String exec;
+
+    @Option(names = {"-ca", "--ca"}, paramLabel = "PEM",
+            description = "Trust an https:// primary whose certificate these CAs signed (default: the JDK's trust store; config: upstream.ca).")
+    Path ca;
+
+    @Option(names = {"-cert", "--cert"}, paramLabel = "PEM",
+            description = "Client certificate for a primary that requires mutual TLS (config: upstream.cert).")
+    Path cert;
+
+    @Option(names = {"-key", "--key"}, paramLabel = "PEM",
+            description = "The client certificate's private key, mode 0600 (config: upstream.key).")
+    Path key;
+
+    @Option(names = {"-insecure", "--insecure"},
+            description = "Allow plain http:// to a primary on another machine (config: upstream.insecure).")
+    boolean insecure;
 
     @Parameters(paramLabel = "PRIMARY_URL DB_PATH", arity = "0..2",
             description = "http://HOST:PORT/NAME of the primary's database, then the local read-only copy.")
@@ -148,8 +167,8 @@ final class FollowCommand implements Runnable {
         }
     }
 
-    /** (upstream, local path, token) for each database to follow. */
-    private record Target(UpstreamUrl upstream, Path dbPath, String token) {
+    /** What to follow into which file, and how to reach it. */
+    private record Target(UpstreamUrl upstream, Path dbPath, String token, UpstreamTls tls) {
     }
 
     private List<Target> targets() {
@@ -161,19 +180,23 @@ final class FollowCommand implements Runnable {
             if (args.size() != 2) {
                 throw UserException.usage("expected PRIMARY_URL DB_PATH");
             }
-            return List.of(new Target(upstream(args.get(0)), Path.of(args.get(1)), defaultToken));
+            return List.of(target(args.get(0), Path.of(args.get(1)), defaultToken, abs(ca), abs(cert), abs(key),
+                    insecure));
         }
         Config cfg = config.load();
         execFromConfig = cfg.exec();
         addrFromConfig = cfg.addr();
         List<Target> targets = new ArrayList<>();
-        for (DbConfig db : cfg.dbs()) {
-            Map<String, Object> up = db.upstream();
-            if (up == null || up.get("url") == null) {
+        for (int i = 0; i < cfg.dbs().size(); i++) {
+            DbConfig db = cfg.dbs().get(i);
+            ConfigBlock up = ConfigBlock.of(db.upstream(), "dbs[" + i + "].upstream");
+            up.requireOnly(UPSTREAM_KEYS);
+            if (up.string("url") == null) {
                 continue;
             }
-            Object t = up.get("token");
-            targets.add(new Target(upstream(up.get("url").toString()), db.path(), t != null ? t.toString() : defaultToken));
+            String t = up.string("token");
+            targets.add(target(up.string("url"), db.path(), t != null ? t : defaultToken, or(up.path("ca"), ca),
+                    or(up.path("cert"), cert), or(up.path("key"), key), up.flag("insecure") || insecure));
         }
         if (targets.isEmpty()) {
             throw UserException.usage("no database with an upstream: block in the configuration");
@@ -181,19 +204,40 @@ final class FollowCommand implements Runnable {
         return targets;
     }
 
-    private static UpstreamUrl upstream(String url) {
+    /** Refuses, before any connection, plain HTTP across a network unless allowed and TLS files without https. */
+    private static Target target(String url, Path dbPath, String token, Path ca, Path cert, Path key,
+                                 boolean insecure) {
         try {
-            return UpstreamUrl.parse(url);
+            UpstreamUrl upstream = UpstreamUrl.parse(url);
+            if (upstream.plainOverNetwork() && !insecure) {
+                throw UserException.usage("refusing plain http:// to " + upstream.base().getHost() + ", which is not"
+                        + " this machine: the token and the database would cross the network unencrypted; use"
+                        + " https:// (stream tls-cert and tls-key on the primary) or allow it with insecure: true"
+                        + " (-insecure)");
+            }
+            if (!upstream.isHttps() && (ca != null || cert != null || key != null)) {
+                throw UserException.usage(upstream + ": ca, cert and key are for https:// primaries");
+            }
+            return new Target(upstream, dbPath, token, new UpstreamTls(ca, cert, key));
         } catch (IllegalArgumentException e) {
             throw UserException.usage(e.getMessage());
         }
+    }
+
+    private static Path or(Path fromConfig, Path flag) {
+        return fromConfig != null ? fromConfig : abs(flag);
+    }
+
+    private static Path abs(Path p) {
+        return p == null ? null : p.toAbsolutePath();
     }
 
     private static List<StreamFollower> open(List<Target> targets) {
         List<StreamFollower> followers = new ArrayList<>();
         for (Target t : targets) {
             try {
-                followers.add(StreamFollower.open(FollowerOptions.of(t.upstream(), t.dbPath()).withToken(t.token())));
+                followers.add(StreamFollower.open(FollowerOptions.of(t.upstream(), t.dbPath()).withToken(t.token())
+                        .withTls(t.tls())));
             } catch (IOException e) {
                 followers.forEach(FollowCommand::closeQuietly);
                 throw new UserException(t.dbPath() + ": " + Main.describe(e), e);
