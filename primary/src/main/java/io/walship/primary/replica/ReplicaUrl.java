@@ -26,6 +26,9 @@ public record ReplicaUrl(String scheme, String userInfo, String host, int port, 
     // Litestream's test for "is this argument a URL rather than a path".
     private static final Pattern LOOKS_LIKE_URL = Pattern.compile("^\\w+://.*", Pattern.DOTALL);
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", Pattern.DOTALL);
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", Pattern.DOTALL);
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "([?&][^=&#]*(?i:secret|key|token|password|credential)[^=&#]*=)[^&#]*");
 
     /** True if {@code s} starts like {@code word://}, as Litestream decides between a DB path and a replica URL. */
     public static boolean isUrl(String s) {
@@ -101,7 +104,13 @@ public record ReplicaUrl(String scheme, String userInfo, String host, int port, 
     }
 
     static ConfigException invalid(String url, String problem) {
-        return new ConfigException("url", "invalid replica URL \"" + url + "\": " + problem);
+        return new ConfigException("url", "invalid replica URL \"" + redacted(url) + "\": " + problem);
+    }
+
+    /** The URL as messages may quote it: user info and credential-like query values (a secret, a key) masked. */
+    static String redacted(String url) {
+        String masked = USER_INFO.matcher(url).replaceFirst("$1REDACTED@");
+        return SECRET_PARAMETER.matcher(masked).replaceAll("$1REDACTED");
     }
 
     private static int parsePort(String url, String port) {

@@ -66,7 +66,9 @@ class ReplicaClientsTest {
         "s3://b/p?foo=1|url: invalid replica URL \"s3://b/p?foo=1\": unknown query parameter \"foo\" (expected endpoint, region, force-path-style)",
         "s3://b/p?force-path-style=maybe|url: invalid replica URL \"s3://b/p?force-path-style=maybe\": invalid force-path-style \"maybe\" (expected true or false)",
         "s3://b/p?endpoint=ftp://x|endpoint: invalid endpoint \"ftp://x\", expected http(s)://HOST[:PORT]",
-        "s3://key:secret@b/p|url: invalid replica URL \"s3://key:secret@b/p\": credentials in the URL are not supported; use access-key-id/secret-access-key or the AWS environment",
+        // credentials a URL should not carry are masked where it is quoted
+        "s3://key:secret@b/p|url: invalid replica URL \"s3://REDACTED@b/p\": credentials in the URL are not supported; use access-key-id/secret-access-key or the AWS environment",
+        "s3://b/p?region=x&secret-access-key=s3cret&Access-Key-Id=AKIA1|url: invalid replica URL \"s3://b/p?region=x&secret-access-key=REDACTED&Access-Key-Id=REDACTED\": unknown query parameter \"secret-access-key\" (expected endpoint, region, force-path-style)",
         "s3://b/%zz|url: invalid replica URL \"s3://b/%zz\": invalid escape in path",
         "file://relative/dir|url: invalid replica URL \"file://relative/dir\": a file URL names an absolute directory: file:///DIR",
         "file://|url: invalid replica URL \"file://\": a file URL names an absolute directory: file:///DIR",
