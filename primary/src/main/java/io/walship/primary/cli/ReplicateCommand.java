@@ -30,9 +30,9 @@ import picocli.CommandLine.Parameters;
  * {@code walship replicate [-config PATH] [DB_PATH REPLICA_URL...]}: the primary daemon. Captures each database's
  * WAL and archives it to every replica until SIGTERM/SIGINT, then does a final sync and exits 0. The databases of
  * {@code dir} entries are found by listing the directories, again every {@code scan-interval}. SIGHUP reloads the
- * config file's credentials (and backlog budgets, and dir entries) without stopping anything. With
- * {@code -exec CMD} it runs CMD as a child: SIGTERM/SIGINT go to the child first; when the child has exited (either
- * way) comes the final sync, then walship exits with the child's status.
+ * config file's credentials (and backlog budgets, and dir entries) and the stream's TLS files without stopping
+ * anything. With {@code -exec CMD} it runs CMD as a child: SIGTERM/SIGINT go to the child first; when the child has
+ * exited (either way) comes the final sync, then walship exits with the child's status.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, description = "Capture databases' WAL and archive it to replicas (the primary daemon).")
 final class ReplicateCommand implements Runnable {
@@ -94,7 +94,7 @@ final class ReplicateCommand implements Runnable {
         String execLine = exec != null ? exec : cfg != null ? cfg.exec() : null;
         ExecChild child = execLine != null && !execLine.isEmpty() ? ExecChild.parse(execLine) : null;
         StreamServer server = address == null ? null : startServer(replicator, streamOptions);
-        ReloadSignal.install(() -> reload(replicator, discovery, dbs));
+        ReloadSignal.install(() -> reload(replicator, discovery, server, dbs));
         // Registered only once running: a failed start must exit 1 without a shutdown log.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received, walship shutting down");
@@ -151,9 +151,11 @@ final class ReplicateCommand implements Runnable {
     /**
      * SIGHUP: re-reads the config file (or, without one, just the credentials the environment points at) and
      * applies what {@link Replicator#reload} can change under running replicas. {@code dir} entries are scanned
-     * again at once: new matches start, databases no longer covered stop. A broken file changes nothing.
+     * again at once: new matches start, databases no longer covered stop. Then the stream's TLS files are re-read.
+     * A broken file changes nothing.
      */
-    private void reload(Replicator replicator, DatabaseDiscovery discovery, List<DbConfig> started) {
+    private void reload(Replicator replicator, DatabaseDiscovery discovery, StreamServer server,
+                        List<DbConfig> started) {
         List<DbConfig> next = started;
         if (args.isEmpty()) {
             Config cfg;
@@ -170,6 +172,13 @@ final class ReplicateCommand implements Runnable {
             }
         }
         replicator.reload(next, System.getenv());
+        if (server != null) {
+            try {
+                server.reloadTls();
+            } catch (IOException e) {
+                log.error("reload: stream TLS: {}; keeping the current certificate", e.getMessage());
+            }
+        }
         log.info("reload done");
     }
 

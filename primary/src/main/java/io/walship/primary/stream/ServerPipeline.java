@@ -19,7 +19,7 @@ final class ServerPipeline extends ChannelInitializer<SocketChannel> {
     /** A GET has no body worth keeping; this only bounds what a client may make us buffer. */
     private static final int MAX_BODY_BYTES = 8192;
 
-    private final SslContext ssl;
+    private volatile SslContext ssl;
     private final ConnectionLimits limits;
     private final Supplier<ChannelHandler> router;
     private final AtomicInteger served = new AtomicInteger();
@@ -34,8 +34,9 @@ final class ServerPipeline extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        if (ssl != null) {
-            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        SslContext tls = ssl;
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
         }
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(ConnectionLimits.MAX_REQUEST_HEAD_BYTES)
@@ -49,6 +50,11 @@ final class ServerPipeline extends ChannelInitializer<SocketChannel> {
         }
         ch.closeFuture().addListener(f -> served.decrementAndGet());
         p.addLast("route", router.get());
+    }
+
+    /** The TLS context for connections from now on (SIGHUP); open ones keep theirs. */
+    void ssl(SslContext next) {
+        ssl = next;
     }
 
     /** Connections being served now (not counting those answered 503). */

@@ -143,6 +143,16 @@ public final class StreamServer implements AutoCloseable {
         return options.tls().clientCa() == null ? "TLS" : "mutual TLS";
     }
 
+    /**
+     * Re-reads the TLS files (SIGHUP), e.g. after a certificate was renewed: new connections get the new one, open
+     * ones keep theirs. On a failure nothing changes.
+     */
+    public void reloadTls() throws IOException {
+        if (options.tls() != null) {
+            pipeline.ssl(options.tls().context());
+        }
+    }
+
     /** Connections served now (streams and requests), not counting those refused for {@code max-connections}. */
     public int connections() {
         return pipeline.served();

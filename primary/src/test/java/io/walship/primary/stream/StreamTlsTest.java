@@ -16,9 +16,14 @@ import io.walship.protocol.Pos;
 import io.walship.tls.ClientTls;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,6 +216,38 @@ class StreamTlsTest {
             assertThat(slow.peakQueuedBytes()).isGreaterThanOrEqualTo(queue).isLessThanOrEqualTo(queue + payload + 8192);
             await().until(() -> server.sessions().isEmpty());
         }
+    }
+
+    @Test
+    void aReloadServesTheRenewedCertificateToNewConnectionsAndABrokenOneChangesNothing() throws Exception {
+        Path cert = dir.resolve("primary.pem");
+        Path key = dir.resolve("primary.key");
+        Files.copy(pki.serverCertPem(), cert);
+        Files.copy(pki.serverKeyPem(), key, StandardCopyOption.COPY_ATTRIBUTES);
+        start(StreamServerOptions.defaults().withTls(new ServerTls(cert, key, null)));
+        assertThat(healthz()).isEqualTo(200);
+
+        // "renewed" with the device's certificate, which does not name 127.0.0.1: new connections refuse it
+        Files.copy(pki.deviceCertPem(), cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pki.deviceKeyPem(), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        server.reloadTls();
+        assertThatThrownBy(this::healthz).isInstanceOf(SSLHandshakeException.class);
+
+        Files.writeString(cert, "not a certificate");
+        assertThatThrownBy(server::reloadTls).hasMessageContaining(cert.toString());
+        assertThatThrownBy(this::healthz).isInstanceOf(SSLHandshakeException.class);
+
+        Files.copy(pki.serverCertPem(), cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pki.serverKeyPem(), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        server.reloadTls();
+        assertThat(healthz()).isEqualTo(200);
+    }
+
+    /** {@code GET /healthz} on a new connection that trusts the test CA. */
+    private int healthz() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(ClientTls.context(pki.caPem(), null, null)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/healthz")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
