@@ -63,8 +63,11 @@ class CliErrorsIT {
     @Test
     void followWithAMalformedUrlIsAUsageError() {
         assertOneLineError(WalshipProcess.run("follow", "not-a-url", dir.resolve("f.db").toString()), 2);
-        assertOneLineError(WalshipProcess.run("follow", "http://127.0.0.1:1/a/b", dir.resolve("f.db").toString()), 2);
+        // a/b names a database in a dir entry; an empty segment names none
+        assertOneLineError(WalshipProcess.run("follow", "http://127.0.0.1:1/a//b", dir.resolve("f.db").toString()), 2);
         assertOneLineError(WalshipProcess.run("follow", "ftp://127.0.0.1/app.db", dir.resolve("f.db").toString()), 2);
+        // plain HTTP to another machine, refused before any connection
+        assertOneLineError(WalshipProcess.run("follow", "http://10.255.255.1:1/app.db", dir.resolve("f.db").toString()), 2);
     }
 
     @Test
