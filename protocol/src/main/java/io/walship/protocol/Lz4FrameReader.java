@@ -30,7 +30,9 @@ public final class Lz4FrameReader extends InputStream {
     private boolean independent;
     private boolean blockChecksum;
     private boolean contentChecksum;
-    private long contentSize = -1;
+    private boolean hasContentSize;
+    /** The frame's declared content size (unsigned) when {@link #hasContentSize}. */
+    private long contentSize;
     private int maxBlock;
     private StreamingXXHash32 contentHash;
     private byte[] compressed;
@@ -60,7 +62,11 @@ public final class Lz4FrameReader extends InputStream {
             magic = readIntLE("frame magic");
             if ((magic & SKIPPABLE_MASK) == SKIPPABLE_MAGIC) {
                 long skip = readIntLE("skippable frame size") & 0xffffffffL;
-                in.skipNBytes(skip);
+                try {
+                    in.skipNBytes(skip);
+                } catch (EOFException e) {
+                    throw truncated("a skippable frame of " + skip + " bytes");
+                }
                 continue;
             }
             break;
@@ -80,7 +86,7 @@ public final class Lz4FrameReader extends InputStream {
         }
         independent = (flg & 0x20) != 0;
         blockChecksum = (flg & 0x10) != 0;
-        boolean hasContentSize = (flg & 0x08) != 0;
+        hasContentSize = (flg & 0x08) != 0;
         contentChecksum = (flg & 0x04) != 0;
         boolean hasDict = (flg & 0x01) != 0;
         int sizeId = (bd >>> 4) & 7;
@@ -189,8 +195,9 @@ public final class Lz4FrameReader extends InputStream {
                 throw corrupt("LZ4 content checksum mismatch");
             }
         }
-        if (contentSize >= 0 && contentSize != produced) {
-            throw corrupt("LZ4 content size mismatch: header says " + contentSize + ", decoded " + produced);
+        if (hasContentSize && contentSize != produced) {
+            throw corrupt("LZ4 content size mismatch: header says " + Long.toUnsignedString(contentSize) + ", decoded "
+                    + produced);
         }
         if (in.read() != -1) {
             throw corrupt("trailing bytes after the LZ4 frame (Litestream would silently ignore them)");

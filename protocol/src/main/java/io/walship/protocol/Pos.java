@@ -26,8 +26,8 @@ public record Pos(String generation, long index, long offset) implements Compara
         }
         Matcher m = TEXT.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("invalid position '" + text.strip()
-                    + "': expected GENERATION/INDEX:OFFSET with 16 lowercase hex digits each");
+            throw new IllegalArgumentException("invalid position " + MessageText.quote(text.strip())
+                    + ": expected GENERATION/INDEX:OFFSET with 16 lowercase hex digits each");
         }
         return new Pos(m.group(1), Long.parseUnsignedLong(m.group(2), 16), Long.parseUnsignedLong(m.group(3), 16));
     }

@@ -77,7 +77,8 @@ public final class ReplicaLayout {
 
     public static void requireGeneration(String generation) {
         if (!isGeneration(generation)) {
-            throw new IllegalArgumentException("invalid generation name '" + generation + "': expected 16 lowercase hex characters");
+            throw new IllegalArgumentException("invalid generation name " + (generation == null ? "(none)"
+                    : MessageText.quote(generation)) + ": expected 16 lowercase hex characters");
         }
     }
 }

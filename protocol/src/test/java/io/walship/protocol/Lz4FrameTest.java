@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.util.Arrays;
 import java.util.Random;
+import net.jpountz.xxhash.XXHashFactory;
 import org.junit.jupiter.api.Test;
 
 class Lz4FrameTest {
@@ -90,6 +91,26 @@ class Lz4FrameTest {
         byte[] both = Arrays.copyOf(skippable, skippable.length + data.length);
         System.arraycopy(data, 0, both, skippable.length, data.length);
         assertThat(new String(Lz4FrameReader.decompress(both, "x"))).isEqualTo("payload");
+    }
+
+    /** Found by Lz4FrameFuzzTest: a skippable frame longer than the object ended in an EOFException without a message. */
+    @Test
+    void rejectsSkippableFrameLongerThanTheObject() {
+        byte[] object = {0x50, 0x2a, 0x4d, 0x18, 0x04, 0x22, 0x4d, 0x18};
+        assertThatThrownBy(() -> Lz4FrameReader.decompress(object, "obj")).isInstanceOf(EOFException.class)
+                .hasMessage("obj: truncated LZ4 frame (unexpected end while reading a skippable frame of 407708164 bytes)");
+    }
+
+    /** A content size of 2^63 or more once read as "no content size", so the size check was skipped. */
+    @Test
+    void rejectsContentSizeThatDoesNotMatch() {
+        byte[] desc = {0x68, 0x40, -1, -1, -1, -1, -1, -1, -1, -1};
+        int hc = (XXHashFactory.safeInstance().hash32().hash(desc, 0, desc.length, 0) >>> 8) & 0xff;
+        byte[] object = {0x04, 0x22, 0x4d, 0x18, 0x68, 0x40, -1, -1, -1, -1, -1, -1, -1, -1, (byte) hc,
+            3, 0, 0, (byte) 0x80, 'a', 'b', 'c', 0, 0, 0, 0};
+        assertThatThrownBy(() -> Lz4FrameReader.decompress(object, "obj"))
+                .isInstanceOf(Lz4FrameReader.Lz4FormatException.class)
+                .hasMessage("obj: LZ4 content size mismatch: header says 18446744073709551615, decoded 3");
     }
 
     @Test

@@ -26,6 +26,16 @@ class PosTest {
         }
     }
 
+    /** Found by PosFuzzTest: the text was echoed raw, so a position file holding a newline gave a two-line error. */
+    @Test
+    void errorsStayOnOneLineWhateverTheText() {
+        assertThatThrownBy(() -> Pos.parse("/\nA")).hasMessageStartingWith("invalid position '/\\nA': ");
+        String longText = "x".repeat(5000);
+        assertThatThrownBy(() -> Pos.parse(longText)).hasMessageContaining("... (5000 characters)")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(250));
+        assertThatThrownBy(() -> new Pos("0123\u0000", 0, 0)).hasMessageContaining("'0123\\u0000'");
+    }
+
     @Test
     void ordersWithinGenerationOnly() {
         Pos a = new Pos("0000000000000001", 1, 500);
