@@ -270,13 +270,9 @@ final class LiveDatabase implements AutoCloseable {
             byte[] b = buf.array();
             int p = buf.position();
             written[0]++;
-            Bytes.putIntBE(b, p, pgno);
-            Bytes.putIntBE(b, p + 4, written[0] == total ? batch.finalSize() : 0);
-            System.arraycopy(salt, 0, b, p + 8, 8);
             System.arraycopy(src, off, b, p + WalFrameHeader.SIZE, pageSize);
-            chain[0] = chain[0].update(bigEndian, b, p, 8).update(bigEndian, b, p + WalFrameHeader.SIZE, pageSize);
-            Bytes.putIntBE(b, p + 16, chain[0].s0());
-            Bytes.putIntBE(b, p + 20, chain[0].s1());
+            chain[0] = WalFrameHeader.write(b, p, pgno, written[0] == total ? batch.finalSize() : 0, salt, bigEndian,
+                    pageSize, chain[0]);
             buf.position(p + frameSize);
             if (written[0] == total / 2 && total > 1) {
                 flush(buf, at, liveEnd);
