@@ -66,6 +66,7 @@ public final class Restorer {
                 wals.put(e.getKey(), submit(pool, anyFailure, () -> downloader.index(target.generation(), e.getKey(), e.getValue())));
             }
             int pageSize = await(snapshot, anyFailure);
+            WalHeader previous = null;
             for (Map.Entry<Long, CompletableFuture<WalHeader>> e : wals.entrySet()) {
                 long index = e.getKey();
                 WalHeader header = await(e.getValue(), anyFailure);
@@ -74,6 +75,14 @@ public final class Restorer {
                             "page size mismatch: generation=%s index=%08x: WAL page size %d, snapshot page size %d",
                             target.generation(), index, header.pageSize(), pageSize));
                 }
+                // SQLite would apply another database's WAL without a word; each index must be the restart of the last.
+                if (previous != null && !header.isRestartOf(previous)) {
+                    throw new RestoreException(String.format(Locale.ROOT, "broken WAL continuity: generation=%s index=%08x"
+                            + " does not restart index %08x (salt-1 %08x after %08x): the replica mixes WAL of another"
+                            + " database or generation; restore up to the previous index with -index %x",
+                            target.generation(), index, index - 1, header.salt1(), previous.salt1(), index - 1));
+                }
+                previous = header;
                 counting.phase("applying WAL index " + ReplicaLayout.hex8(index) + " of "
                         + ReplicaLayout.hex8(target.walIndexes().firstKey()) + ".." + ReplicaLayout.hex8(target.walIndexes().lastKey()));
                 files.installWal(index);

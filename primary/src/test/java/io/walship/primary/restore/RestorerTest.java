@@ -9,6 +9,7 @@ import io.walship.protocol.Lz4FrameWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -206,6 +207,36 @@ class RestorerTest {
         byte[] b = Files.readAllBytes(seg);
         Files.write(seg, concat(b, b));
         assertFailsCleanly(r, r.segments.get(0).path(), "trailing bytes");
+    }
+
+    /** A second database made by the same workload: SQLite would apply its index over the snapshot without a word. */
+    @Test
+    void anIndexOfAnotherDatabaseIsRefusedThoughSqliteWouldApplyIt() throws Exception {
+        SyntheticReplica r = SyntheticReplica.build(work, 4096);
+        SyntheticReplica other = SyntheticReplica.build(Files.createDirectories(work.resolve("other")), 4096);
+        for (SyntheticReplica.Segment s : other.segments) {
+            if (s.index() == 1) {
+                Files.copy(other.objectPath(s.path()), r.objectPath(s.path()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        assertFailsCleanly(r, "broken WAL continuity: generation=" + SyntheticReplica.GENERATION
+                + " index=00000001 does not restart index 00000000", "-index 0");
+    }
+
+    /** Listed, then deleted before its download (retention of another daemon, a lifecycle rule, an operator). */
+    @Test
+    void anObjectMissingAtDownloadTime() throws Exception {
+        SyntheticReplica r = SyntheticReplica.build(work, 4096);
+        try (FileReplicaClient client = new FileReplicaClient(r.replicaDir)) {
+            RestoreTarget target = RestorePlanner.plan(List.of(ReplicaListing.load("file", client, null)),
+                    RestoreCriteria.LATEST);
+            Files.delete(r.objectPath(r.segments.get(2).path()));
+            assertThatThrownBy(() -> new Restorer(8, new LogRestoreProgress()).restore(client, target, out))
+                    .isInstanceOf(RestoreException.class)
+                    .hasMessage("file://" + r.replicaDir + ": object not found: " + r.segments.get(2).path());
+        }
+        assertThat(out).doesNotExist();
+        assertThat(outDirFiles()).isEmpty();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
