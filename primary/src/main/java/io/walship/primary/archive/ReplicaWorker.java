@@ -37,6 +37,7 @@ public final class ReplicaWorker {
 
     private final CapturedDatabase db;
     private final ReplicaClient client;
+    private final ReplicaLease lease;
     private final ReplicaConfig config;
     private final String name;
     /** What the replica holds: everything before this position. Null until computed from the listing. */
@@ -55,9 +56,11 @@ public final class ReplicaWorker {
     private volatile Instant nextSnapshotAt;
     private volatile Instant nextRetentionAt;
 
-    public ReplicaWorker(CapturedDatabase db, ReplicaClient client, ReplicaConfig config, String name) {
+    /** @param lease this daemon's claim on the replica, checked before every write to it */
+    public ReplicaWorker(CapturedDatabase db, ReplicaClient client, ReplicaLease lease, ReplicaConfig config, String name) {
         this.db = db;
         this.client = client;
+        this.lease = lease;
         this.config = config;
         this.name = name;
         this.health = new UploadHealth(config.syncInterval());
@@ -91,6 +94,10 @@ public final class ReplicaWorker {
         return client;
     }
 
+    public ReplicaLease lease() {
+        return lease;
+    }
+
     public ReplicaConfig config() {
         return config;
     }
@@ -113,6 +120,7 @@ public final class ReplicaWorker {
     /** Uploads everything captured so far. On failure the position is recomputed from the replica next time. */
     public synchronized void sync() throws IOException {
         try {
+            lease.check();
             syncOnce();
             synced = pos;
         } catch (IOException | RuntimeException e) {
@@ -207,6 +215,7 @@ public final class ReplicaWorker {
      * alone: older snapshots still need the WAL segments before this one.
      */
     public synchronized Pos snapshotNow() throws IOException {
+        lease.check();
         return snapshot();
     }
 
@@ -283,6 +292,7 @@ public final class ReplicaWorker {
         if (retention == null || retention.isZero()) {
             return;
         }
+        lease.check();
         String current = db.position().generation();
         Instant cutoff = Instant.now().minus(retention);
         List<SnapshotInfo> all = new ArrayList<>();

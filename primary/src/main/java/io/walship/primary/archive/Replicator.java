@@ -56,6 +56,8 @@ public final class Replicator implements AutoCloseable, StreamSources {
     private final List<ArchiveMeters> meters = new CopyOnWriteArrayList<>();
     /** Databases replaced under us whose reopening failed and is retried; guarded by {@code this}. */
     private final Set<Path> reopening = new HashSet<>();
+    /** This daemon, as named in the owner markers of its replicas. */
+    private final DaemonIdentity self = DaemonIdentity.current();
 
     /**
      * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
@@ -82,15 +84,28 @@ public final class Replicator implements AutoCloseable, StreamSources {
 
     /** Starts capturing and archiving one database. */
     public synchronized Entry add(DbConfig config) throws IOException {
-        CapturedDatabase db = CapturedDatabase.open(config);
+        List<ReplicaClient> opened = new ArrayList<>();
+        List<ReplicaLease> leases = new ArrayList<>();
         List<ReplicaWorker> workers = new ArrayList<>();
+        CapturedDatabase db = null;
         try {
+            // Claim every replica before touching the database: a replica owned by another daemon stops us here.
             for (ReplicaConfig rc : config.replicas()) {
                 ReplicaClient client = clients.apply(rc);
-                workers.add(new ReplicaWorker(db, client, rc, rc.displayName(client.type())));
+                opened.add(client);
+                leases.add(ReplicaLease.acquire(client, self, config.path(), rc.syncInterval()));
             }
-        } catch (RuntimeException e) {
-            db.close();
+            db = CapturedDatabase.open(config);
+            for (int i = 0; i < opened.size(); i++) {
+                ReplicaConfig rc = config.replicas().get(i);
+                workers.add(new ReplicaWorker(db, opened.get(i), leases.get(i), rc, rc.displayName(opened.get(i).type())));
+            }
+        } catch (IOException | RuntimeException e) {
+            leases.forEach(ReplicaLease::release);
+            opened.forEach(ReplicaClient::close);
+            if (db != null) {
+                db.close();
+            }
             throw e;
         }
         Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()), new CopyOnWriteArrayList<>(),
@@ -122,6 +137,8 @@ public final class Replicator implements AutoCloseable, StreamSources {
         boolean wasReopening = reopening.remove(path);
         for (Entry e : entries) {
             if (e.db().path().equals(path)) {
+                // For good: the next daemon may claim its replicas at once (a reopen keeps them claimed).
+                e.workers().forEach(w -> w.lease().release());
                 retire(e);
                 e.db().close();
                 return true;
@@ -490,6 +507,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
         }
         for (Entry e : entries) {
             for (ReplicaWorker w : e.workers()) {
+                w.lease().release();
                 w.client().close();
             }
         }

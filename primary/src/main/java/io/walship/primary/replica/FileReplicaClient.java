@@ -9,6 +9,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -132,6 +133,48 @@ public final class FileReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public byte[] readObject(String name) throws IOException {
+        try {
+            return Files.readAllBytes(root.resolve(name));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Daemons may race on these objects, so each writer has a temporary file of its own. */
+    @Override
+    public void writeObject(String name, byte[] body) throws IOException {
+        Path target = root.resolve(name);
+        replace(writeTemp(target, ownTemp(target), out -> out.write(body)), target);
+    }
+
+    /** A hard link to a complete temporary file: link(2) fails if the name exists, so exactly one creator wins. */
+    @Override
+    public boolean createObject(String name, byte[] body) throws IOException {
+        Path target = root.resolve(name);
+        Path tmp = writeTemp(target, ownTemp(target), out -> out.write(body));
+        try {
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException e) {
+            if (Files.exists(target)) {
+                return false;
+            }
+            Files.move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        fsyncDirectory(target.getParent());
+        return true;
+    }
+
+    @Override
+    public void deleteObject(String name) throws IOException {
+        Files.deleteIfExists(root.resolve(name));
+    }
+
+    @Override
     public void close() {
     }
 
@@ -144,9 +187,26 @@ public final class FileReplicaClient implements ReplicaClient {
     }
 
     private void writeAtomically(Path target, ObjectBody body) throws IOException {
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        replace(writeTemp(target, target.resolveSibling(target.getFileName() + ".tmp"), body), target);
+    }
+
+    private static Path ownTemp(Path target) {
+        return target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
+                + ".tmp");
+    }
+
+    private static void replace(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        fsyncDirectory(target.getParent());
+    }
+
+    /** Writes and fsyncs {@code tmp}, creating the directories of {@code target}; removes it again on failure. */
+    private Path writeTemp(Path target, Path tmp, ObjectBody body) throws IOException {
+        Files.createDirectories(target.getParent());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
@@ -167,12 +227,7 @@ public final class FileReplicaClient implements ReplicaClient {
             Files.deleteIfExists(tmp);
             throw new IOException(describe() + ": cannot write " + root.relativize(target) + ": " + e.getMessage(), e);
         }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        fsyncDirectory(dir);
+        return tmp;
     }
 
     private static void fsyncDirectory(Path dir) {

@@ -50,6 +50,26 @@ public interface ReplicaClient extends AutoCloseable {
     void deleteGeneration(String generation) throws IOException;
 
     /**
+     * Reads a small object of walship's own at {@code name} under the replica root (beside {@code generations/}, so
+     * Litestream never lists it), or returns null if there is none.
+     */
+    byte[] readObject(String name) throws IOException;
+
+    /** Writes or replaces a small object of walship's own under the replica root; readers see it whole or not at all. */
+    void writeObject(String name, byte[] body) throws IOException;
+
+    /**
+     * Writes a small object of walship's own only if there is none yet, atomically where the storage can (a hard link
+     * in a directory, {@code If-None-Match: *} on S3; an S3-compatible store that ignores the header replaces it).
+     *
+     * @return false if an object of that name already existed
+     */
+    boolean createObject(String name, byte[] body) throws IOException;
+
+    /** Deletes a small object of walship's own; a missing one is not an error. */
+    void deleteObject(String name) throws IOException;
+
+    /**
      * Switches to other credentials, or re-reads the current ones, under a running client (SIGHUP). Replicas
      * without credentials ignore it.
      */

@@ -200,6 +200,48 @@ public final class S3ReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public byte[] readObject(String name) throws IOException {
+        String key = key(name);
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (SdkException e) {
+            throw S3Failures.translate(settings, "reading " + name, e);
+        }
+    }
+
+    @Override
+    public void writeObject(String name, byte[] body) throws IOException {
+        try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key(name)), RequestBody.fromBytes(body));
+        } catch (SdkException e) {
+            throw S3Failures.translate(settings, "writing " + name, e);
+        }
+    }
+
+    /** A conditional PutObject: S3 answers 412 Precondition Failed when the key exists. */
+    @Override
+    public boolean createObject(String name, byte[] body) throws IOException {
+        try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key(name)).ifNoneMatch("*"), RequestBody.fromBytes(body));
+            return true;
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 412) {
+                return false;
+            }
+            throw S3Failures.translate(settings, "writing " + name, e);
+        } catch (SdkException e) {
+            throw S3Failures.translate(settings, "writing " + name, e);
+        }
+    }
+
+    @Override
+    public void deleteObject(String name) throws IOException {
+        deleteKeys(List.of(key(name)));
+    }
+
+    @Override
     public void reloadCredentials(CredentialSettings next) {
         credentials.reload(next);
     }

@@ -47,13 +47,18 @@ class ReplicaWorkerTest {
         exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
         db = CapturedDatabase.open(DbConfig.of(dbPath, List.of()));
         client = new FileReplicaClient(dir.resolve("replica"));
-        worker = new ReplicaWorker(db, client, ReplicaConfig.ofUrl("file://" + dir.resolve("replica")), "file");
+        worker = new ReplicaWorker(db, client, lease(), ReplicaConfig.ofUrl("file://" + dir.resolve("replica")), "file");
     }
 
     @AfterEach
     void tearDown() throws Exception {
         db.close();
         app.close();
+    }
+
+    /** A claim by a daemon of its own, as a restart of walship makes. */
+    private ReplicaLease lease() throws Exception {
+        return ReplicaLease.acquire(client, DaemonIdentity.current(), db.path(), Duration.ofSeconds(1));
     }
 
     private void exec(String sql) throws Exception {
@@ -140,7 +145,7 @@ class ReplicaWorkerTest {
         db.sync();
         worker.sync();
         Pos before = worker.position();
-        ReplicaWorker again = new ReplicaWorker(db, client, worker.config(), "file");
+        ReplicaWorker again = new ReplicaWorker(db, client, lease(), worker.config(), "file");
         insert(3, 100);
         db.sync();
         again.sync();

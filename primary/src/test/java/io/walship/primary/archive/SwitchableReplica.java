@@ -95,6 +95,30 @@ final class SwitchableReplica implements ReplicaClient {
     }
 
     @Override
+    public byte[] readObject(String name) throws IOException {
+        check();
+        return files.readObject(name);
+    }
+
+    @Override
+    public void writeObject(String name, byte[] body) throws IOException {
+        check();
+        files.writeObject(name, body);
+    }
+
+    @Override
+    public boolean createObject(String name, byte[] body) throws IOException {
+        check();
+        return files.createObject(name, body);
+    }
+
+    @Override
+    public void deleteObject(String name) throws IOException {
+        check();
+        files.deleteObject(name);
+    }
+
+    @Override
     public void close() {
         files.close();
     }

@@ -54,6 +54,22 @@ abstract class ReplicaClientContract {
     }
 
     @Test
+    void smallObjectsBesideTheGenerationsAreCreatedOnceReplacedAndDeleted() throws Exception {
+        byte[] first = "first".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "second".getBytes(StandardCharsets.UTF_8);
+        assertThat(client.readObject("walship-owner")).isNull();
+        assertThat(client.createObject("walship-owner", first)).isTrue();
+        assertThat(client.createObject("walship-owner", second)).as("exists already").isFalse();
+        assertThat(client.readObject("walship-owner")).isEqualTo(first);
+        client.writeObject("walship-owner", second);
+        assertThat(client.readObject("walship-owner")).isEqualTo(second);
+        assertThat(client.generations()).as("not a generation").isEmpty();
+        client.deleteObject("walship-owner");
+        client.deleteObject("walship-owner");
+        assertThat(client.readObject("walship-owner")).isNull();
+    }
+
+    @Test
     void emptyReplicaListsNothing() throws Exception {
         assertThat(client.generations()).isEmpty();
         assertThat(client.snapshots(GEN_A)).isEmpty();
