@@ -70,8 +70,8 @@ public final class ReplicaLease {
         }
         OwnerMarker current = existing == null ? null : OwnerMarker.parse(existing);
         if (current == null && existing != null) {
-            throw new ReplicaInUseException(client.describe() + ": the object " + OwnerMarker.NAME + " at the replica"
-                    + " root is not a walship owner marker; delete it if no other walship daemon writes this replica");
+            throw new ReplicaInUseException(client.describe() + ": " + client.describe(OwnerMarker.NAME) + " is not a"
+                    + " walship owner marker; delete it if no other walship daemon writes this replica");
         }
         if (current != null && !current.ownedBy(self)) {
             if (holds(current, now)) {
@@ -150,8 +150,7 @@ public final class ReplicaLease {
         return client.describe() + ": replica is in use by another walship daemon (id " + m.id() + " on host " + m.host()
                 + ", pid " + m.pid() + ", database " + m.database() + ", last heartbeat " + ago + " s ago); two daemons"
                 + " on one replica would interleave generations. Stop the other daemon; if it is gone, its claim lapses"
-                + " at " + m.expires() + " and is then taken over, or delete the object " + OwnerMarker.NAME
-                + " at the replica root";
+                + " at " + m.expires() + " and is then taken over, or delete " + client.describe(OwnerMarker.NAME);
     }
 
     private static byte[] nonNull(byte[] b) {

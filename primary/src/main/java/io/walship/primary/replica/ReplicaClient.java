@@ -20,6 +20,11 @@ public interface ReplicaClient extends AutoCloseable {
     /** Where this replica lives, for messages and listings (no secrets). */
     String describe();
 
+    /** Where the object at {@code path} (relative to the replica root) lives, for messages. */
+    default String describe(String path) {
+        return describe() + "/" + path;
+    }
+
     /** Generation ids present in the replica, sorted; names that are not 16 lowercase hex are skipped. */
     List<String> generations() throws IOException;
 

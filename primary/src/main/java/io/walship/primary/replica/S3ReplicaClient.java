@@ -92,6 +92,12 @@ public final class S3ReplicaClient implements ReplicaClient {
         return settings.toString();
     }
 
+    /** The object's own URL; the endpoint, when there is one, is part of {@link #describe()}. */
+    @Override
+    public String describe(String path) {
+        return location(key(path));
+    }
+
     @Override
     public List<String> generations() throws IOException {
         List<String> out = new ArrayList<>();

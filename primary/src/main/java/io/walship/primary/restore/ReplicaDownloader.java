@@ -140,7 +140,7 @@ final class ReplicaDownloader {
     }
 
     private String objectName(String relative) {
-        return client.describe() + "/" + relative;
+        return client.describe(relative);
     }
 
     /**

@@ -45,7 +45,7 @@ class ReplicaLeaseTest {
         assertThatThrownBy(() -> acquire(me)).isInstanceOf(ReplicaInUseException.class)
                 .hasMessageStartingWith("file://" + dir.resolve("replica") + ": replica is in use by another walship daemon")
                 .hasMessageContaining("id 00000000000000aa on host other-host, pid 4242")
-                .hasMessageContaining("delete the object walship-owner at the replica root")
+                .hasMessageEndingWith("or delete file://" + dir.resolve("replica").resolve("walship-owner"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(marker().ownedBy(ELSEWHERE)).isTrue();
     }
