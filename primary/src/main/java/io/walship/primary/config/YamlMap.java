@@ -39,7 +39,7 @@ final class YamlMap {
         if (!(node instanceof MappingNode m)) {
             throw new ConfigException(path.isEmpty() ? null : path, "expected a mapping of keys to values");
         }
-        return new YamlMap(flatten(m), path);
+        return new YamlMap(flatten(m, new AliasWalk(path.isEmpty() ? null : path)), path);
     }
 
     String string(String key) {
@@ -183,7 +183,7 @@ final class YamlMap {
             throw error(key, "expected a mapping of keys to values");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) plain(n);
+        Map<String, Object> m = (Map<String, Object>) plain(n, new AliasWalk(child(key)));
         return m;
     }
 
@@ -198,25 +198,39 @@ final class YamlMap {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    private static Object plain(Node n) {
+    private static Object plain(Node n, AliasWalk walk) {
         if (isNull(n)) {
             return null;
         }
         if (n instanceof ScalarNode s) {
             return s.getValue();
         }
-        if (n instanceof SequenceNode seq) {
-            List<Object> out = new ArrayList<>();
-            seq.getValue().forEach(v -> out.add(plain(v)));
+        walk.enter(n);
+        try {
+            if (n instanceof SequenceNode seq) {
+                List<Object> out = new ArrayList<>();
+                seq.getValue().forEach(v -> out.add(plain(v, walk)));
+                return out;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            merge((MappingNode) n, walk).forEach((k, v) -> out.put(k, plain(v, walk)));
             return out;
+        } finally {
+            walk.leave(n);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        flatten((MappingNode) n).forEach((k, v) -> out.put(k, plain(v)));
-        return out;
     }
 
     /** Scalar keys to value nodes; explicit keys win over {@code <<} merges, earlier merges over later ones. */
-    private static Map<String, Node> flatten(MappingNode m) {
+    private static Map<String, Node> flatten(MappingNode m, AliasWalk walk) {
+        walk.enter(m);
+        try {
+            return merge(m, walk);
+        } finally {
+            walk.leave(m);
+        }
+    }
+
+    private static Map<String, Node> merge(MappingNode m, AliasWalk walk) {
         Map<String, Node> explicit = new LinkedHashMap<>();
         List<Map<String, Node>> merged = new ArrayList<>();
         for (NodeTuple t : m.getValue()) {
@@ -224,10 +238,10 @@ final class YamlMap {
             if (k.getTag().equals(Tag.MERGE)) {
                 Node v = t.getValueNode();
                 if (v instanceof MappingNode mm) {
-                    merged.add(flatten(mm));
+                    merged.add(flatten(mm, walk));
                 } else if (v instanceof SequenceNode seq) {
                     seq.getValue().stream().filter(MappingNode.class::isInstance)
-                            .forEach(x -> merged.add(flatten((MappingNode) x)));
+                            .forEach(x -> merged.add(flatten((MappingNode) x, walk)));
                 }
             } else if (k instanceof ScalarNode s) {
                 explicit.put(s.getValue(), t.getValueNode());

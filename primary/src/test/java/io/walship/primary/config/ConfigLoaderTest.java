@@ -201,6 +201,22 @@ class ConfigLoaderTest {
         assertThat(r.retention()).isEqualTo(Duration.ofHours(2));
     }
 
+    /** Found by ConfigLoaderFuzzTest: an alias into its own mapping overflowed the stack. */
+    @Test
+    void aliasesThatLoopOrExplodeAreOneLineErrors() {
+        assertError("stream: &s\n  token: t\n  self: *s\n",
+                "/etc/walship.yml: stream: a YAML alias refers back to a mapping or list that contains it");
+        assertError("dbs:\n  - &d\n    path: /d.db\n    <<: *d\n",
+                "/etc/walship.yml: dbs[0]: a YAML alias refers back to a mapping or list that contains it");
+        StringBuilder laughs = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i < 25; i++) {
+            laughs.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        laughs.append("stream:\n  big: *a24\n");
+        assertError(laughs.toString(), "/etc/walship.yml: stream: more than 100000 values after expanding YAML aliases");
+    }
+
     @Test
     void emptyFileIsAnEmptyConfig() {
         assertThat(parse("").dbs()).isEmpty();
