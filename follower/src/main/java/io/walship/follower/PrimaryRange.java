@@ -75,6 +75,13 @@ record PrimaryRange(Pos start, Pos end, byte[] bytes, WalHeader header, WalCheck
         TreeMap<Integer, Integer> pages = new TreeMap<>();
         for (int at = off; at < bytes.length; at += frameSize) {
             int pgno = Bytes.getIntBE(bytes, at);
+            // SQLite counts pages as unsigned 32-bit; beyond 2^31 - 1 the follower's int arithmetic would go negative.
+            if (pgno < 0 || Bytes.getIntBE(bytes, at + 4) < 0) {
+                throw new InvalidBatchException("range " + start + " .. " + end + ": frame at offset "
+                        + (start.offset() + at) + " names page " + Integer.toUnsignedString(pgno) + " of a database of "
+                        + Integer.toUnsignedString(Bytes.getIntBE(bytes, at + 4)) + " pages; more than 2^31 - 1 pages"
+                        + " is not supported");
+            }
             int data = at + WalFrameHeader.SIZE;
             if (pgno == 1) {
                 requireWalMode(bytes, data, "range " + start + " .. " + end);
