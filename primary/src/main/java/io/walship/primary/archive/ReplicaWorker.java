@@ -94,7 +94,7 @@ public final class ReplicaWorker {
         return client;
     }
 
-    public ReplicaLease lease() {
+    ReplicaLease lease() {
         return lease;
     }
 
