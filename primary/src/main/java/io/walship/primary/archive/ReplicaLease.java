@@ -33,6 +33,7 @@ public final class ReplicaLease {
     private final DaemonIdentity self;
     private final String database;
     private final Duration ttl;
+    /** When the marker was last written; null until the replica could be claimed (it was unreachable at start). */
     private Instant refreshedAt;
     /** Why the claim was lost to another daemon, or null while it holds. */
     private String lost;
@@ -45,20 +46,28 @@ public final class ReplicaLease {
     }
 
     /**
-     * Claims {@code client}'s replica for {@code self} replicating {@code database}.
+     * Claims {@code client}'s replica for {@code self} replicating {@code database}. A replica that cannot be reached
+     * now (an outage, a device starting offline) does not stop the daemon, which must capture meanwhile: it is
+     * claimed by the first {@link #check} that reaches it, before anything is written to it.
      *
      * @throws ReplicaInUseException if another daemon's claim holds
      */
     public static ReplicaLease acquire(ReplicaClient client, DaemonIdentity self, Path database, Duration syncInterval)
-            throws IOException {
+            throws ReplicaInUseException {
         Duration every = syncInterval != null && syncInterval.compareTo(REFRESH) > 0 ? syncInterval : REFRESH;
         ReplicaLease lease = new ReplicaLease(client, self, database.toString(), every.multipliedBy(MISSED_REFRESHES));
-        lease.claim();
+        try {
+            lease.claim(Instant.now());
+        } catch (ReplicaInUseException e) {
+            throw e;
+        } catch (IOException e) {
+            log.warn("{}: cannot check who owns the replica yet ({}); it is claimed before the first upload",
+                    client.describe(), e.getMessage());
+        }
         return lease;
     }
 
-    private synchronized void claim() throws IOException {
-        Instant now = Instant.now();
+    private synchronized void claim(Instant now) throws IOException {
         byte[] ours = OwnerMarker.of(self, database, now, ttl).toBytes();
         byte[] existing = client.readObject(OwnerMarker.NAME);
         if (existing == null && client.createObject(OwnerMarker.NAME, ours)) {
@@ -112,6 +121,16 @@ public final class ReplicaLease {
         if (lost != null) {
             throw new ReplicaInUseException(lost);
         }
+        if (refreshedAt == null) {
+            try {
+                claim(now);
+            } catch (ReplicaInUseException e) {
+                lost = e.getMessage() + "; this daemon does not write to it";
+                log.error("{}", lost);
+                throw new ReplicaInUseException(lost);
+            }
+            return;
+        }
         if (Duration.between(refreshedAt, now).compareTo(REFRESH) < 0) {
             return;
         }
@@ -131,7 +150,7 @@ public final class ReplicaLease {
 
     /** Removes the marker if it is still ours, so the next daemon starts at once; failures are only logged. */
     public synchronized void release() {
-        if (lost != null) {
+        if (lost != null || refreshedAt == null) {
             return;
         }
         try {

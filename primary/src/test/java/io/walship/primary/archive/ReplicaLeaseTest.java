@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walship.primary.replica.FileReplicaClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,34 @@ class ReplicaLeaseTest {
         DaemonIdentity me = DaemonIdentity.current();
         acquire(me);
         assertThat(marker().ownedBy(me)).isTrue();
+    }
+
+    /** A daemon starting during an outage must capture meanwhile; it claims the replica before its first upload. */
+    @Test
+    void anUnreachableReplicaIsClaimedByTheFirstCheckThatReachesIt() throws Exception {
+        SwitchableReplica replica = new SwitchableReplica(dir.resolve("replica"));
+        replica.down = true;
+        DaemonIdentity me = DaemonIdentity.current();
+        ReplicaLease lease = ReplicaLease.acquire(replica, me, dir.resolve("app.db"), SYNC);
+        assertThatThrownBy(lease::check).isInstanceOf(IOException.class).isNotInstanceOf(ReplicaInUseException.class);
+        replica.down = false;
+        lease.check();
+        assertThat(marker().ownedBy(me)).isTrue();
+    }
+
+    @Test
+    void anUnreachableReplicaOwnedByAnotherDaemonIsNeverWritten() throws Exception {
+        writeMarker(ELSEWHERE, Instant.now());
+        SwitchableReplica replica = new SwitchableReplica(dir.resolve("replica"));
+        replica.down = true;
+        ReplicaLease lease = ReplicaLease.acquire(replica, DaemonIdentity.current(), dir.resolve("app.db"), SYNC);
+        replica.down = false;
+        assertThatThrownBy(lease::check).isInstanceOf(ReplicaInUseException.class)
+                .hasMessageContaining("id 00000000000000aa on host other-host")
+                .hasMessageEndingWith("; this daemon does not write to it");
+        assertThatThrownBy(lease::check).isInstanceOf(ReplicaInUseException.class);
+        lease.release();
+        assertThat(marker().ownedBy(ELSEWHERE)).isTrue();
     }
 
     @Test
