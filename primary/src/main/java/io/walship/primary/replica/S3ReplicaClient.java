@@ -209,10 +209,13 @@ public final class S3ReplicaClient implements ReplicaClient {
     public byte[] readObject(String name) throws IOException {
         String key = key(name);
         try {
-            return s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
+            byte[] body = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
+            operations.succeeded(type(), Operation.GET, body.length);
+            return body;
         } catch (NoSuchKeyException e) {
             return null;
         } catch (SdkException e) {
+            operations.failed(type(), Operation.GET);
             throw S3Failures.translate(settings, "reading " + name, e);
         }
     }
@@ -221,7 +224,9 @@ public final class S3ReplicaClient implements ReplicaClient {
     public void writeObject(String name, byte[] body) throws IOException {
         try {
             s3.putObject(b -> b.bucket(settings.bucket()).key(key(name)), RequestBody.fromBytes(body));
+            operations.succeeded(type(), Operation.PUT, body.length);
         } catch (SdkException e) {
+            operations.failed(type(), Operation.PUT);
             throw S3Failures.translate(settings, "writing " + name, e);
         }
     }
@@ -231,13 +236,16 @@ public final class S3ReplicaClient implements ReplicaClient {
     public boolean createObject(String name, byte[] body) throws IOException {
         try {
             s3.putObject(b -> b.bucket(settings.bucket()).key(key(name)).ifNoneMatch("*"), RequestBody.fromBytes(body));
+            operations.succeeded(type(), Operation.PUT, body.length);
             return true;
         } catch (AwsServiceException e) {
             if (e.statusCode() == 412) {
                 return false;
             }
+            operations.failed(type(), Operation.PUT);
             throw S3Failures.translate(settings, "writing " + name, e);
         } catch (SdkException e) {
+            operations.failed(type(), Operation.PUT);
             throw S3Failures.translate(settings, "writing " + name, e);
         }
     }
