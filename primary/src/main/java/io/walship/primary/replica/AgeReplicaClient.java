@@ -33,6 +33,11 @@ public final class AgeReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public String describe(String path) {
+        return storage.describe(path);
+    }
+
+    @Override
     public List<String> generations() throws IOException {
         return storage.generations();
     }
@@ -94,6 +99,27 @@ public final class AgeReplicaClient implements ReplicaClient {
     @Override
     public void deleteGeneration(String generation) throws IOException {
         storage.deleteGeneration(generation);
+    }
+
+    /** walship's own small objects (the owner marker) stay plain: they hold no data and only walship reads them. */
+    @Override
+    public byte[] readObject(String name) throws IOException {
+        return storage.readObject(name);
+    }
+
+    @Override
+    public void writeObject(String name, byte[] body) throws IOException {
+        storage.writeObject(name, body);
+    }
+
+    @Override
+    public boolean createObject(String name, byte[] body) throws IOException {
+        return storage.createObject(name, body);
+    }
+
+    @Override
+    public void deleteObject(String name) throws IOException {
+        storage.deleteObject(name);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -231,7 +232,11 @@ public final class S3ReplicaClient implements ReplicaClient {
         }
     }
 
-    /** A conditional PutObject: S3 answers 412 Precondition Failed when the key exists. */
+    /**
+     * A conditional PutObject: S3 answers 412 Precondition Failed when the key exists, also when it was this very
+     * write whose first attempt landed but whose answer was lost (the SDK then retries): an object holding exactly
+     * {@code body} counts as created.
+     */
     @Override
     public boolean createObject(String name, byte[] body) throws IOException {
         try {
@@ -240,7 +245,7 @@ public final class S3ReplicaClient implements ReplicaClient {
             return true;
         } catch (AwsServiceException e) {
             if (e.statusCode() == 412) {
-                return false;
+                return Arrays.equals(readObject(name), body);
             }
             operations.failed(type(), Operation.PUT);
             throw S3Failures.translate(settings, "writing " + name, e);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
+import io.walship.primary.archive.DaemonIdentity;
+import io.walship.primary.archive.ReplicaLease;
 import io.walship.primary.archive.ReplicaWorker;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.capture.CheckpointMode;
@@ -27,6 +29,7 @@ import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,8 +91,9 @@ class AgeArchiveRestoreTest {
         return new AgeReplicaClient(new FileReplicaClient(replicaDir), new AgeCipher(keys));
     }
 
-    private ReplicaWorker worker(ReplicaClient client) {
-        return new ReplicaWorker(db, client, ReplicaConfig.ofUrl("file://" + replicaDir), "file");
+    private ReplicaWorker worker(ReplicaClient client) throws Exception {
+        return new ReplicaWorker(db, client, ReplicaLease.acquire(client, DaemonIdentity.current(), db.path(),
+                Duration.ofSeconds(1)), ReplicaConfig.ofUrl("file://" + replicaDir), "file");
     }
 
     private RestoreResult restore(ReplicaClient client, Path out) throws Exception {
