@@ -165,14 +165,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 
     @Override
     public void writeWalSegment(String generation, long index, long offset, byte[] compressed) throws IOException {
-        String path = ReplicaLayout.walSegmentPath(generation, index, offset);
-        try {
-            s3.putObject(b -> b.bucket(settings.bucket()).key(key(path)), RequestBody.fromBytes(compressed));
-            operations.succeeded(type(), Operation.PUT, compressed.length);
-        } catch (SdkException e) {
-            operations.failed(type(), Operation.PUT);
-            throw S3Failures.translate(settings, "writing " + path, e);
-        }
+        put(ReplicaLayout.walSegmentPath(generation, index, offset), compressed);
     }
 
     @Override
@@ -223,12 +216,17 @@ public final class S3ReplicaClient implements ReplicaClient {
 
     @Override
     public void writeObject(String name, byte[] body) throws IOException {
+        put(name, body);
+    }
+
+    /** A plain single PutObject of {@code path} under the prefix. */
+    private void put(String path, byte[] body) throws IOException {
         try {
-            s3.putObject(b -> b.bucket(settings.bucket()).key(key(name)), RequestBody.fromBytes(body));
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key(path)), RequestBody.fromBytes(body));
             operations.succeeded(type(), Operation.PUT, body.length);
         } catch (SdkException e) {
             operations.failed(type(), Operation.PUT);
-            throw S3Failures.translate(settings, "writing " + name, e);
+            throw S3Failures.translate(settings, "writing " + path, e);
         }
     }
 
