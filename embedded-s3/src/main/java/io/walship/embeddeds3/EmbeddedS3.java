@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -22,10 +23,12 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final S3Access access;
+    private final CountingBlobStore counter;
 
-    private EmbeddedS3(S3Proxy proxy, S3Access access) {
+    private EmbeddedS3(S3Proxy proxy, S3Access access, CountingBlobStore counter) {
         this.proxy = proxy;
         this.access = access;
+        this.counter = counter;
     }
 
     public static EmbeddedS3 start(String accessKey, String secret) throws Exception {
@@ -41,6 +44,16 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static EmbeddedS3 startOnDisk(String accessKey, String secret, Path dataDir, int port) throws Exception {
         java.nio.file.Files.createDirectories(dataDir);
         return start(accessKey, secret, null, new FilesystemNio2BlobStore(dataDir.toString()), port, true);
+    }
+
+    /**
+     * On disk like {@link #startOnDisk} (free port), and counting every request it answers by S3 operation
+     * ({@link #requestCounts()}), as a provider would bill them.
+     */
+    public static EmbeddedS3 startCounting(String accessKey, String secret, Path dataDir) throws Exception {
+        java.nio.file.Files.createDirectories(dataDir);
+        return start(accessKey, secret, null, new CountingBlobStore(new FilesystemNio2BlobStore(dataDir.toString())), 0,
+                true);
     }
 
     /**
@@ -73,7 +86,8 @@ public final class EmbeddedS3 implements AutoCloseable {
             }
             Thread.sleep(5);
         }
-        return new EmbeddedS3(proxy, S3Access.connect(URI.create("http://127.0.0.1:" + proxy.getPort()), accessKey, secret));
+        return new EmbeddedS3(proxy, S3Access.connect(URI.create("http://127.0.0.1:" + proxy.getPort()), accessKey, secret),
+                store instanceof CountingBlobStore c ? c : null);
     }
 
     /** Writes a PKCS12 key store with a self-signed certificate for CN=walship-test (not 127.0.0.1). */
@@ -94,6 +108,17 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** The HTTPS endpoint of a server started {@link #startWithTls with TLS}. */
     public URI secureEndpoint() {
         return URI.create("https://127.0.0.1:" + proxy.getSecurePort());
+    }
+
+    /**
+     * Object requests served so far by S3 operation ({@code PutObject}, {@code ListObjectsV2}, ...), failed ones
+     * included; only for a server started {@link #startCounting counting}.
+     */
+    public Map<String, Long> requestCounts() {
+        if (counter == null) {
+            throw new IllegalStateException("this server was not started counting requests");
+        }
+        return counter.counts();
     }
 
     public int port() {
