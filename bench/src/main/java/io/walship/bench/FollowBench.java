@@ -1,22 +1,15 @@
 package io.walship.bench;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code walship bench follow}: follower lag, capture latency and sustained commit rate for every combination of
  * follower count and write rate, each case {@code runs} times; prints the tables and writes them as the
- * "bench follow" section of the results file. Called reflectively by the CLI, which keeps this module out of
- * the daemon's classpath.
+ * "bench follow" section of the results file.
  */
 public final class FollowBench {
     static final String SECTION = "bench follow";
@@ -25,21 +18,27 @@ public final class FollowBench {
     }
 
     /**
-     * Runs the suite; {@code rates} in commits/s, 0 meaning as fast as the writer can. Returns the exit status.
+     * @param perCase   measured time per case
+     * @param warmup    unmeasured writes before each case
+     * @param rates     commits/s, 0 meaning as fast as the writer can
+     * @param followers follower counts
+     * @param runs      runs of each case
      */
-    public static int run(Duration perCase, Duration warmup, int[] rates, int[] followers, int runs, Path results,
-                          PrintStream out) throws Exception {
-        ((Logger) LoggerFactory.getLogger("io.walship")).setLevel(Level.WARN);
-        String machine = MachineInfo.describe();
+    public record Settings(Duration perCase, Duration warmup, int[] rates, int[] followers, int runs) {
+    }
+
+    public static void run(BenchContext ctx, Settings s) throws Exception {
+        PrintStream out = ctx.out();
+        String machine = ctx.machine();
         String loadBefore = MachineInfo.load();
         out.println("walship bench follow: " + machine);
         out.printf(Locale.ROOT, "walship bench follow: %d s per case after %d ms warm-up, load average %s%n",
-                perCase.toSeconds(), warmup.toMillis(), loadBefore);
+                s.perCase().toSeconds(), s.warmup().toMillis(), loadBefore);
         List<CaseResult> all = new ArrayList<>();
-        for (int f : followers) {
-            for (int rate : rates) {
-                for (int run = 1; run <= runs; run++) {
-                    CaseResult r = new FollowCase(f, rate, run, perCase, warmup).run();
+        for (int f : s.followers()) {
+            for (int rate : s.rates()) {
+                for (int run = 1; run <= s.runs(); run++) {
+                    CaseResult r = new FollowCase(f, rate, run, s.perCase(), s.warmup()).run();
                     all.add(r);
                     out.printf(Locale.ROOT, "  followers=%d rate=%s run=%d: %d commits, %.0f/s written, %.0f/s applied, "
                                     + "capture p99 %.2f ms, lag p50 %.2f p99 %.2f max %.2f ms%n",
@@ -48,19 +47,15 @@ public final class FollowBench {
                 }
             }
         }
-        String report = report(all, machine, loadBefore, MachineInfo.load(), perCase, warmup);
+        String report = report(all, machine, loadBefore, MachineInfo.load(), s.perCase(), s.warmup());
         out.println();
         out.print(report);
-        ResultsFile.writeSection(results, SECTION, report);
-        out.println("walship bench follow: written to " + results.toAbsolutePath());
-        return 0;
+        ctx.writeSection(SECTION, report);
     }
 
     static String report(List<CaseResult> results, String machine, String loadBefore, String loadAfter,
                          Duration perCase, Duration warmup) {
-        return "Date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "  \n"
-                + "Machine: " + machine + "  \n"
-                + "Load average: " + loadBefore + " before, " + loadAfter + " after  \n"
+        return ReportHeader.of(machine, loadBefore, loadAfter)
                 + String.format(Locale.ROOT, "Each case: %.1f s measured after %.1f s warm-up; one ~%d-byte row per "
                         + "commit, synchronous=NORMAL, page size 4096, loopback, no archive replica.%n%n",
                 perCase.toMillis() / 1e3, warmup.toMillis() / 1e3, BenchWriter.ROW_BYTES)

@@ -25,10 +25,11 @@ class FollowBenchTest {
         Path results = dir.resolve("bench-results.md");
         Files.writeString(results, "# walship benchmark results\n\n## bench follow\n\nstale figures\n\n## bench restore\n\nkept\n");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int status = FollowBench.run(Duration.ofMillis(300), Duration.ofMillis(100), new int[] {200, 0}, new int[] {1, 2},
-                1, results, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try (BenchContext ctx = BenchContext.open(results, null, "", dir, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            FollowBench.run(ctx, new FollowBench.Settings(Duration.ofMillis(300), Duration.ofMillis(100), new int[] {200, 0},
+                    new int[] {1, 2}, 1));
+        }
 
-        assertThat(status).isZero();
         String file = Files.readString(results);
         assertThat(file).contains("## bench restore\n\nkept").doesNotContain("stale figures");
         List<String> rows = file.lines().filter(l -> l.matches("\\| \\d+ \\| (200|max) \\| 1 \\|.*")).toList();

@@ -63,6 +63,7 @@ public final class Main implements Runnable {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
         CommandLine cl = new CommandLine(new Main());
+        BenchCommand.install(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // One line, as interface.md promises for every error; the usage hint rides along.
