@@ -121,7 +121,7 @@ public final class MemoryBench {
         try (ChildProcess p = Daemons.litestream(ctx, config, dir.resolve("litestream.log"), 1)) {
             CommitLoop.run(db, settings.rate(), settings.duration());
             sample("litestream replicate " + Litestream.VERSION, setup, null, p, dir);
-            p.stop(Daemons.START_TIMEOUT);
+            Daemons.stopLitestream(p, SYNC_INTERVAL);
         }
     }
 
@@ -161,7 +161,7 @@ public final class MemoryBench {
         try (ChildProcess p = Daemons.litestream(ctx, config, dir.resolve("litestream.log"), dbs.size())) {
             runMany(dbs);
             sample("litestream replicate " + Litestream.VERSION, setup, null, p, dir);
-            p.stop(Daemons.START_TIMEOUT);
+            Daemons.stopLitestream(p, SYNC_INTERVAL);
         }
     }
 

@@ -89,7 +89,11 @@ public final class RequestsBench {
                 Map<String, Long> after = s3.requestCounts();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 p.requireAlive();
-                p.stop(Daemons.START_TIMEOUT);
+                if (tool.equals("walship")) {
+                    p.stop(Daemons.START_TIMEOUT);
+                } else {
+                    Daemons.stopLitestream(p, s.syncInterval());
+                }
                 return new Counts(tool, difference(after, before), seconds);
             }
         }
@@ -124,9 +128,8 @@ public final class RequestsBench {
                         + "replicate to the embedded S3 server (S3Proxy, counting every request it serves by "
                         + "operation) with sync-interval %s and otherwise default settings. Measured over %d s per "
                         + "tool, starting after the first snapshot and 3 sync intervals of the workload, and scaled "
-                        + "linearly to one hour. Hourly work (retention check, a snapshot-interval if set) is outside "
-                        + "the window: for both tools it adds a listing and the deletes of expired objects once an "
-                        + "hour.%n%n",
+                        + "linearly to one hour. Work done once an hour or less often (retention checks, the deletes "
+                        + "they make, snapshots at a snapshot-interval) falls outside the window for both tools.%n%n",
                 s.rate(), CommitLoop.ROW_BYTES, ConfigYaml.go(s.syncInterval()), s.duration().toSeconds())
                 + table;
     }

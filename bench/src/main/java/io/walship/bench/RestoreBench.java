@@ -99,9 +99,7 @@ public final class RestoreBench {
             p.awaitLine("litestream replicate writing both snapshots",
                     l -> l.contains("snapshot written") && l.contains("replica=file"), STEP_TIMEOUT);
             TestDatabase.update(db, settings.walBytes(), 11);
-            p.awaitQuiet("litestream replicate uploading the WAL", l -> l.contains("wal segment written"),
-                    SYNC_INTERVAL.multipliedBy(3), STEP_TIMEOUT);
-            p.stop(STEP_TIMEOUT);
+            Daemons.stopLitestream(p, SYNC_INTERVAL);
         }
         ctx.out().printf(Locale.ROOT, "  replica written by litestream replicate in %.1f s%n", (System.nanoTime() - t) / 1e9);
     }

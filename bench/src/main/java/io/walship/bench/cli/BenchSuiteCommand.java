@@ -37,10 +37,8 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         try (BenchContext ctx = common.open()) {
             ctx.requireTools();
             for (Map.Entry<String, CommandLine> part : parts.entrySet()) {
-                CommandLine cl = part.getValue();
-                cl.parseArgs(); // the part's defaults
                 try {
-                    ((PartCommand) cl.getCommand()).run(ctx);
+                    withDefaults(part.getValue()).run(ctx);
                 } catch (Exception e) {
                     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     System.err.println("walship: bench " + part.getKey() + " failed: " + why);
@@ -53,5 +51,12 @@ public final class BenchSuiteCommand implements Callable<Integer> {
                     + String.join(", ", failed));
         }
         return 0;
+    }
+
+    /** A new instance of a part's command with its declared defaults (parsed alone, outside this hierarchy). */
+    static PartCommand withDefaults(CommandLine part) {
+        CommandLine alone = new CommandLine(part.getCommand().getClass());
+        alone.parseArgs();
+        return alone.getCommand();
     }
 }
