@@ -31,6 +31,10 @@ final class LitestreamBinary {
         return new LitestreamBinary(p);
     }
 
+    Path path() {
+        return binary;
+    }
+
     private static Path configuredPath() {
         String prop = System.getProperty("walship.litestream");
         if (prop != null && !prop.isBlank()) {
