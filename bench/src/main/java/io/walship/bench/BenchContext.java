@@ -114,12 +114,17 @@ public final class BenchContext implements AutoCloseable {
         out.println("walship " + heading + ": written to " + results.toAbsolutePath());
     }
 
-    @Override
-    public void close() throws IOException {
-        try (Stream<Path> all = Files.walk(scratch)) {
+    /** Deletes a directory from {@link #newDir} once a case is done with it: large databases add up. */
+    void discard(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        discard(scratch);
     }
 }

@@ -64,6 +64,7 @@ public final class MemoryBench {
         List<Path> small = smallDatabases();
         walshipMany(many, small);
         litestreamMany(many, small);
+        ctx.discard(small.get(0).getParent().getParent());
         String report = ReportHeader.of(ctx.machine(), loadBefore, MachineInfo.load()) + report();
         ctx.out().println();
         ctx.out().print(report);
@@ -86,6 +87,7 @@ public final class MemoryBench {
             follower.stop(Daemons.START_TIMEOUT);
             primary.stop(Daemons.START_TIMEOUT);
         }
+        ctx.discard(dir);
     }
 
     /** The Raspberry-Pi-class check: the whole cycle works under a 64 MiB heap, and the replica restores equal. */
@@ -111,6 +113,7 @@ public final class MemoryBench {
                     + "replicated %d commits, shut down cleanly, and the replica restored equal to the database.",
                     SMALL_HEAP, Figures.mib(Files.size(db)), commits));
         }
+        ctx.discard(dir);
     }
 
     private void litestreamOne(String setup) throws Exception {
@@ -123,6 +126,7 @@ public final class MemoryBench {
             sample("litestream replicate " + Litestream.VERSION, setup, null, p, dir);
             Daemons.stopLitestream(p, SYNC_INTERVAL);
         }
+        ctx.discard(dir);
     }
 
     private List<Path> smallDatabases() throws Exception {

@@ -67,10 +67,19 @@ public final class OverheadBench {
         Path db = ctx.newDir("overhead-warm-up").resolve(NAME);
         CommitLoop.createDatabase(db);
         CommitLoop.run(db, 0, duration.compareTo(WARM_UP) < 0 ? duration : WARM_UP);
+        ctx.discard(db.getParent());
     }
 
     private static Phase phase(BenchContext ctx, Mode mode, int round, Duration duration) throws Exception {
         Path dir = ctx.newDir("overhead-" + mode.name().toLowerCase(Locale.ROOT) + "-" + round);
+        try {
+            return phase(ctx, mode, round, duration, dir);
+        } finally {
+            ctx.discard(dir);
+        }
+    }
+
+    private static Phase phase(BenchContext ctx, Mode mode, int round, Duration duration, Path dir) throws Exception {
         Path db = dir.resolve(NAME);
         CommitLoop.createDatabase(db);
         String replica = ConfigYaml.fileReplica(dir.resolve("replica"), SYNC_INTERVAL);

@@ -96,6 +96,8 @@ public final class RequestsBench {
                 }
                 return new Counts(tool, difference(after, before), seconds);
             }
+        } finally {
+            ctx.discard(dir);
         }
     }
 

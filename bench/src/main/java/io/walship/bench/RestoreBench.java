@@ -87,6 +87,7 @@ public final class RestoreBench {
             ctx.out().print(report);
             ctx.writeSection(SECTION, report);
         }
+        ctx.discard(dir);
     }
 
     /** litestream replicate to both replicas: the snapshot, then the WAL workload, until every segment is out. */
