@@ -71,12 +71,24 @@ public final class MemoryBench {
         ctx.writeSection(SECTION, report);
     }
 
-    private void primaryAndFollower(String setup) throws Exception {
-        Path dir = ctx.newDir("memory-primary");
+    /** A case's own copy of the large database, and a config replicating it to a directory next to it. */
+    private record Large(Path dir, Path db, Path config) {
+    }
+
+    private Large large(String name, String addr) throws Exception {
+        Path dir = ctx.newDir(name);
         Path db = ctx.copyOfTestDatabase(settings.dbBytes(), dir.resolve(NAME));
-        int port = Daemons.freePort();
-        Path config = ConfigYaml.write(dir.resolve("walship.yml"), "127.0.0.1:" + port,
+        Path config = ConfigYaml.write(dir.resolve("config.yml"), addr,
                 ConfigYaml.database(db, ConfigYaml.fileReplica(dir.resolve("replica"), SYNC_INTERVAL)));
+        return new Large(dir, db, config);
+    }
+
+    private void primaryAndFollower(String setup) throws Exception {
+        int port = Daemons.freePort();
+        Large large = large("memory-primary", "127.0.0.1:" + port);
+        Path dir = large.dir();
+        Path db = large.db();
+        Path config = large.config();
         Path copy = dir.resolve("follower").resolve(NAME);
         try (ChildProcess primary = Daemons.walship(ctx, config, dir.resolve("walship.log"), "", 1);
              ChildProcess follower = Daemons.follower(ctx, port, NAME, copy, dir.resolve("follow.log"), "")) {
@@ -92,10 +104,10 @@ public final class MemoryBench {
 
     /** The Raspberry-Pi-class check: the whole cycle works under a 64 MiB heap, and the replica restores equal. */
     private void smallHeap(String setup) throws Exception {
-        Path dir = ctx.newDir("memory-small-heap");
-        Path db = ctx.copyOfTestDatabase(settings.dbBytes(), dir.resolve(NAME));
-        Path config = ConfigYaml.write(dir.resolve("walship.yml"), null,
-                ConfigYaml.database(db, ConfigYaml.fileReplica(dir.resolve("replica"), SYNC_INTERVAL)));
+        Large large = large("memory-small-heap", null);
+        Path dir = large.dir();
+        Path db = large.db();
+        Path config = large.config();
         try (ChildProcess primary = Daemons.walship(ctx, config, dir.resolve("walship.log"), SMALL_HEAP, 1)) {
             long commits = CommitLoop.run(db, settings.rate(), settings.duration());
             sample("walship replicate", setup, SMALL_HEAP, primary, dir);
@@ -117,16 +129,13 @@ public final class MemoryBench {
     }
 
     private void litestreamOne(String setup) throws Exception {
-        Path dir = ctx.newDir("memory-litestream");
-        Path db = ctx.copyOfTestDatabase(settings.dbBytes(), dir.resolve(NAME));
-        Path config = ConfigYaml.write(dir.resolve("litestream.yml"), null,
-                ConfigYaml.database(db, ConfigYaml.fileReplica(dir.resolve("replica"), SYNC_INTERVAL)));
-        try (ChildProcess p = Daemons.litestream(ctx, config, dir.resolve("litestream.log"), 1)) {
-            CommitLoop.run(db, settings.rate(), settings.duration());
-            sample("litestream replicate " + Litestream.VERSION, setup, null, p, dir);
+        Large large = large("memory-litestream", null);
+        try (ChildProcess p = Daemons.litestream(ctx, large.config(), large.dir().resolve("litestream.log"), 1)) {
+            CommitLoop.run(large.db(), settings.rate(), settings.duration());
+            sample("litestream replicate " + Litestream.VERSION, setup, null, p, large.dir());
             Daemons.stopLitestream(p, SYNC_INTERVAL);
         }
-        ctx.discard(dir);
+        ctx.discard(large.dir());
     }
 
     private List<Path> smallDatabases() throws Exception {
