@@ -53,6 +53,11 @@ public final class AgeReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public List<WalSegmentInfo> walSegmentsFrom(String generation, long index, long offset) throws IOException {
+        return storage.walSegmentsFrom(generation, index, offset);
+    }
+
+    @Override
     public void writeSnapshot(String generation, long index, ObjectBody compressed) throws IOException {
         if (!cipher.encrypts()) {
             storage.writeSnapshot(generation, index, compressed);

@@ -88,6 +88,12 @@ public final class FileReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public List<WalSegmentInfo> walSegmentsFrom(String generation, long index, long offset) throws IOException {
+        WalSegmentInfo from = new WalSegmentInfo(generation, index, offset, 0, null);
+        return walSegments(generation).stream().filter(s -> WalSegmentInfo.ORDER.compare(s, from) >= 0).toList();
+    }
+
+    @Override
     public void writeSnapshot(String generation, long index, ObjectBody compressed) throws IOException {
         writeAtomically(root.resolve(ReplicaLayout.snapshotPath(generation, index)), compressed);
     }

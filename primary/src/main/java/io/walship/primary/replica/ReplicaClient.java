@@ -34,6 +34,13 @@ public interface ReplicaClient extends AutoCloseable {
     /** WAL segments of a generation, sorted by (index, offset). */
     List<WalSegmentInfo> walSegments(String generation) throws IOException;
 
+    /**
+     * WAL segments of a generation at or after {@code (index, offset)}, sorted: what a follower polling the archive
+     * has not seen yet. S3 lists only those keys (a start-after marker), so a poll costs one request however long
+     * the generation is.
+     */
+    List<WalSegmentInfo> walSegmentsFrom(String generation, long index, long offset) throws IOException;
+
     /** Writes a snapshot object; it becomes visible under its final name only once complete. */
     void writeSnapshot(String generation, long index, ObjectBody compressed) throws IOException;
 

@@ -103,7 +103,7 @@ public final class S3ReplicaClient implements ReplicaClient {
     public List<String> generations() throws IOException {
         List<String> out = new ArrayList<>();
         String dir = ReplicaLayout.GENERATIONS + "/";
-        list(dir, true, o -> { }, p -> {
+        list(dir, true, null, o -> { }, p -> {
             String name = childName(dir, p.prefix());
             if (name.endsWith("/") && ReplicaLayout.isGeneration(name.substring(0, name.length() - 1))) {
                 out.add(name.substring(0, name.length() - 1));
@@ -117,7 +117,7 @@ public final class S3ReplicaClient implements ReplicaClient {
     public List<SnapshotInfo> snapshots(String generation) throws IOException {
         List<SnapshotInfo> out = new ArrayList<>();
         String dir = ReplicaLayout.snapshotsDir(generation) + "/";
-        list(dir, true, o -> {
+        list(dir, true, null, o -> {
             long index = ReplicaLayout.parseSnapshotName(childName(dir, o.key()));
             if (index >= 0) {
                 out.add(new SnapshotInfo(generation, index, o.size(), o.lastModified()));
@@ -129,9 +129,22 @@ public final class S3ReplicaClient implements ReplicaClient {
 
     @Override
     public List<WalSegmentInfo> walSegments(String generation) throws IOException {
+        return walSegmentsAfter(generation, null);
+    }
+
+    @Override
+    public List<WalSegmentInfo> walSegmentsFrom(String generation, long index, long offset) throws IOException {
+        // The name without its suffix sorts just before the segment's own key and after every earlier one
+        // (fixed-width hex), so listing after it starts exactly at (index, offset).
+        String name = ReplicaLayout.walSegmentName(index, offset);
+        String before = name.substring(0, name.indexOf('.'));
+        return walSegmentsAfter(generation, key(ReplicaLayout.walDir(generation) + "/" + before));
+    }
+
+    private List<WalSegmentInfo> walSegmentsAfter(String generation, String marker) throws IOException {
         List<WalSegmentInfo> out = new ArrayList<>();
         String dir = ReplicaLayout.walDir(generation) + "/";
-        list(dir, true, o -> {
+        list(dir, true, marker, o -> {
             long[] io = ReplicaLayout.parseWalSegmentName(childName(dir, o.key()));
             if (io != null) {
                 out.add(new WalSegmentInfo(generation, io[0], io[1], o.size(), o.lastModified()));
@@ -195,7 +208,7 @@ public final class S3ReplicaClient implements ReplicaClient {
     @Override
     public void deleteGeneration(String generation) throws IOException {
         List<String> keys = new ArrayList<>();
-        list(ReplicaLayout.generationDir(generation) + "/", false, o -> keys.add(o.key()), p -> { });
+        list(ReplicaLayout.generationDir(generation) + "/", false, null, o -> keys.add(o.key()), p -> { });
         deleteKeys(keys);
     }
 
@@ -294,12 +307,13 @@ public final class S3ReplicaClient implements ReplicaClient {
 
     /**
      * Lists keys under {@code dir} (relative to the prefix, ending in "/") page by page with ListObjects v1;
-     * with {@code delimited} only direct children are objects and deeper levels are common prefixes.
+     * with {@code delimited} only direct children are objects and deeper levels are common prefixes; with a
+     * {@code startAfter} key only the keys after it.
      */
-    private void list(String dir, boolean delimited, Consumer<S3Object> objects, Consumer<CommonPrefix> prefixes)
-            throws IOException {
+    private void list(String dir, boolean delimited, String startAfter, Consumer<S3Object> objects,
+                      Consumer<CommonPrefix> prefixes) throws IOException {
         String listPrefix = key(dir);
-        String marker = null;
+        String marker = startAfter;
         try {
             while (true) {
                 String from = marker;

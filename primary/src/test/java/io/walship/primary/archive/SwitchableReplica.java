@@ -53,6 +53,12 @@ final class SwitchableReplica implements ReplicaClient {
     }
 
     @Override
+    public List<WalSegmentInfo> walSegmentsFrom(String generation, long index, long offset) throws IOException {
+        check();
+        return files.walSegmentsFrom(generation, index, offset);
+    }
+
+    @Override
     public void writeSnapshot(String generation, long index, ObjectBody compressed) throws IOException {
         check();
         files.writeSnapshot(generation, index, compressed);

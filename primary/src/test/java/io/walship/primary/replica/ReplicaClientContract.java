@@ -121,6 +121,23 @@ abstract class ReplicaClientContract {
     }
 
     @Test
+    void listsSegmentsFromAPosition() throws Exception {
+        for (long[] io : new long[][] {{0, 0}, {0, 0x1038}, {1, 0}, {1, 0xf}, {1, 0x10}, {0x10, 0}, {0x10, 0x20}}) {
+            client.writeWalSegment(GEN_A, io[0], io[1], bytes(5, io[1]));
+        }
+        client.writeWalSegment(GEN_B, 1, 0x10, bytes(5, 9));
+
+        assertThat(client.walSegmentsFrom(GEN_A, 1, 0x10)).extracting(WalSegmentInfo::index, WalSegmentInfo::offset)
+                .containsExactly(tuple(1L, 0x10L), tuple(0x10L, 0L), tuple(0x10L, 0x20L));
+        assertThat(client.walSegmentsFrom(GEN_A, 1, 0x10)).allSatisfy(s -> assertThat(s.generation()).isEqualTo(GEN_A));
+        assertThat(client.walSegmentsFrom(GEN_A, 1, 0x11)).extracting(WalSegmentInfo::index)
+                .containsExactly(0x10L, 0x10L);
+        assertThat(client.walSegmentsFrom(GEN_A, 0, 0)).hasSize(7);
+        assertThat(client.walSegmentsFrom(GEN_A, 0x10, 0x21)).isEmpty();
+        assertThat(client.walSegmentsFrom(GEN_B, 0, 0)).extracting(WalSegmentInfo::offset).containsExactly(0x10L);
+    }
+
+    @Test
     void overwritingAnObjectReplacesIt() throws Exception {
         client.writeWalSegment(GEN_A, 1, 0, bytes(10, 5));
         byte[] replacement = bytes(20, 6);

@@ -2,6 +2,7 @@ package io.walship.primary.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.walship.embeddeds3.EmbeddedS3;
@@ -126,11 +127,33 @@ class S3ReplicaClientTest extends ReplicaClientContract {
             assertThat(paged.snapshots(GEN_A)).hasSize(7);
             assertThat(paged.walSegments(GEN_A)).hasSize(14);
 
+            assertThat(paged.walSegmentsFrom(GEN_A, 5, 0x1038)).extracting(WalSegmentInfo::index, WalSegmentInfo::offset)
+                    .containsExactly(tuple(5L, 0x1038L), tuple(6L, 0L), tuple(6L, 0x1038L));
+
             paged.deleteWalSegments(GEN_A, paged.walSegments(GEN_A).subList(0, 5));
             assertThat(paged.walSegments(GEN_A)).hasSize(9);
             paged.deleteGeneration(GEN_A);
             assertThat(paged.generations()).doesNotContain(GEN_A).hasSize(5);
         }
+    }
+
+    @Test
+    void pollingFromAPositionIsOneListRequestHoweverLongTheGeneration() throws Exception {
+        for (long i = 0; i < 40; i++) {
+            client.writeWalSegment(GEN_A, i / 4, (i % 4) * 0x1038, new byte[] {1});
+        }
+        long before = listRequests();
+        List<WalSegmentInfo> tail = client.walSegmentsFrom(GEN_A, 9, 0x2070);
+
+        assertThat(listRequests() - before).isEqualTo(1);
+        assertThat(tail).extracting(WalSegmentInfo::index, WalSegmentInfo::offset)
+                .containsExactly(tuple(9L, 0x2070L), tuple(9L, 0x30a8L));
+    }
+
+    private static long listRequests() {
+        return ReplicaOperations.global().rows().stream()
+                .filter(r -> r.replicaType().equals("s3") && r.operation() == Operation.LIST)
+                .mapToLong(ReplicaOperations.Row::count).sum();
     }
 
     @Test
