@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -46,6 +47,8 @@ public final class FollowerApplier implements AutoCloseable {
     private JournalState state;
     private String failure;
     private boolean closed;
+    /** Relay images being written: checkpoints wait, so the database file and the frames they read stay put. */
+    private int imagesRunning;
 
     private FollowerApplier(Path dbPath, Path meta, ApplierSettings settings, FileChannel lockChannel) {
         this.dbPath = dbPath;
@@ -213,11 +216,47 @@ public final class FollowerApplier implements AutoCloseable {
         }
     }
 
+    /** The local database's page size, or 0 while it does not exist yet. */
+    public synchronized int pageSize() {
+        return live == null ? 0 : live.pageSize();
+    }
+
+    /**
+     * Writes the database exactly as readers see it now, the primary's state at the returned position, without
+     * stopping the applier: checkpoints wait until the image is written, and WAL applied meanwhile goes after the
+     * frames it reads. A relay serves this image as its snapshot; replaying the WAL of the position's index from
+     * offset 0 over it gives back the same state, as over the primary's own snapshots.
+     */
+    public Pos writeImage(OutputStream out) throws IOException {
+        LocalWalState local;
+        Pos at;
+        synchronized (this) {
+            ensureUsable();
+            if (live == null || state.applied() == null || state.resync() != null || state.pending() != null) {
+                throw new FollowerException(dbPath + ": no consistent copy of the primary's database to serve yet");
+            }
+            local = live.localState();
+            at = state.applied();
+            imagesRunning++;
+        }
+        try {
+            live.writeImage(local, out);
+            return at;
+        } finally {
+            synchronized (this) {
+                imagesRunning--;
+            }
+        }
+    }
+
     /** Runs the checkpoint policy now (spec §9.1): TRUNCATE, tolerating readers that pin the WAL. */
     public synchronized CheckpointResult checkpoint() throws IOException {
         ensureUsable();
         if (live == null) {
             return new CheckpointResult(false, 0, 0);
+        }
+        if (imagesRunning > 0) {
+            return new CheckpointResult(true, -1, -1);
         }
         CheckpointResult r = live.checkpoint();
         if (state.applied() != null && state.resync() == null) {

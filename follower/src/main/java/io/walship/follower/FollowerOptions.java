@@ -15,10 +15,11 @@ import java.time.Duration;
  */
 public record FollowerOptions(UpstreamUrl upstream, Path dbPath, String token, Duration heartbeatTimeout,
                               Duration maxBackoff, UpstreamTls tls) {
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
 
     public static FollowerOptions of(UpstreamUrl upstream, Path dbPath) {
         return new FollowerOptions(upstream, dbPath.toAbsolutePath().normalize(), null, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), UpstreamTls.defaults());
+                DEFAULT_MAX_BACKOFF, UpstreamTls.defaults());
     }
 
     /** Everything but the token's value, so that logging the options never logs the secret. */

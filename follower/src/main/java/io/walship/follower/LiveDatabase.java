@@ -1,6 +1,7 @@
 package io.walship.follower;
 
 import io.walship.protocol.Bytes;
+import io.walship.protocol.DatabaseImage;
 import io.walship.protocol.WalChecksum;
 import io.walship.protocol.WalFrameHeader;
 import io.walship.protocol.WalHeader;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -40,6 +42,11 @@ final class LiveDatabase implements AutoCloseable {
     private final FileChannel shm;
     private final int pageSize;
     private final StepListener steps;
+    /**
+     * Read-only descriptor on the database file for relay images, opened on first use and never closed: closing
+     * any descriptor of the file drops every POSIX lock this process holds on it, other connections' included.
+     */
+    private FileChannel dbReader;
 
     private LiveDatabase(Path dbPath, Connection conn, FileChannel wal, FileChannel shm, int pageSize, StepListener steps) {
         this.dbPath = dbPath;
@@ -351,6 +358,23 @@ final class LiveDatabase implements AutoCloseable {
                 sleep(5);
             }
         }
+    }
+
+    /**
+     * Writes the database as the wal-index {@code local} shows it: the database file with the newest copy of each
+     * page among the first {@code local.mxFrame()} frames of the -wal. The caller keeps checkpoints from running
+     * meanwhile; appends after those frames change neither.
+     */
+    void writeImage(LocalWalState local, OutputStream out) throws IOException {
+        FileChannel db;
+        synchronized (this) {
+            if (dbReader == null) {
+                dbReader = FileChannel.open(dbPath, StandardOpenOption.READ);
+            }
+            db = dbReader;
+        }
+        long end = local.mxFrame() == 0 ? 0 : WalHeader.SIZE + (long) local.mxFrame() * (WalFrameHeader.SIZE + pageSize);
+        DatabaseImage.write(db, wal, pageSize, end, out);
     }
 
     /** Spec §9.1: TRUNCATE with a short busy timeout; a busy reader is normal and leaves the WAL as it is. */

@@ -1,19 +1,11 @@
 package io.walship.follower;
 
 import io.walship.protocol.Pos;
-import io.walship.protocol.stream.DecodedRecord;
-import io.walship.protocol.stream.StreamRecordReader;
-import io.walship.protocol.stream.StreamPositions;
-import io.walship.protocol.stream.proto.Hello;
-import io.walship.protocol.stream.proto.WalSegment;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,46 +14,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The follower daemon: keeps a local database a read-only copy of a primary's database by streaming from it and
- * applying through {@link FollowerApplier}. Resumes at its own position after any disconnect or restart,
- * reconnects with jittered back-off, treats a silent connection as dead, and re-syncs from a snapshot when the
- * local copy cannot continue (a local write, a new generation on the primary).
+ * The follower daemon: keeps a local database a read-only copy of a primary's database by following an
+ * {@link Upstream} (the primary's stream, a relay's, or the archive) and applying through {@link FollowerApplier}.
+ * Resumes at its own position after any disconnect or restart, reconnects with jittered back-off, and re-syncs
+ * from a snapshot when the local copy cannot continue (a local write, a new generation on the primary).
+ *
+ * <p>Several upstreams are tried in order: a session that fails moves to the next one, and after
+ * {@link #FAILBACK_AFTER} on a later one the follower tries the first again. Positions are the primary's on every
+ * upstream, so each session continues exactly at the follower's position; nothing ever moves it backwards.
  */
 public final class StreamFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamFollower.class);
-    /** Committed WAL bytes gathered into one local transaction at most; more waits for the next one. */
-    static final int MAX_BATCH_BYTES = 16 << 20;
+    /** How long a follower stays on a fallback upstream before trying its first one again. */
+    static final Duration FAILBACK_AFTER = Duration.ofSeconds(30);
 
-    private final FollowerOptions options;
+    private final Path dbPath;
+    private final List<Upstream> upstreams;
     private final FollowerApplier applier;
-    private final HttpClient http;
+    private final Feed feed;
     private final ScheduledExecutorService watchdog;
     private final Backoff backoff;
     private volatile boolean closed;
-    private volatile InputStream currentBody;
-    private volatile StreamRecordReader currentSource;
-    private volatile Pos primaryPosition;
+    private volatile Upstream active;
+    private volatile int current;
+    private volatile long sessionStarted;
+    private volatile boolean failingBack;
     private volatile long reconnects;
     private volatile FollowerListener listener = FollowerListener.NONE;
-    private boolean announced;
-    /**
-     * After a snapshot, the end its first WAL batch must reach before anything is exposed: the snapshot's consistent
-     * position (earlier, image plus WAL is not a state the primary ever had) and the position already visible in
-     * that generation (readers and the position file never go back); null when no snapshot waits.
-     */
-    private Pos exposeAt;
 
-    private StreamFollower(FollowerOptions options, HttpClient http, FollowerApplier applier) {
-        this.options = options;
+    private StreamFollower(Path dbPath, List<Upstream> upstreams, Duration maxBackoff, FollowerApplier applier) {
+        this.dbPath = dbPath;
+        this.upstreams = List.copyOf(upstreams);
         this.applier = applier;
-        this.http = http;
-        this.backoff = new Backoff(Duration.ofMillis(100), options.maxBackoff());
+        this.feed = new Feed(applier, dbPath);
+        this.backoff = new Backoff(Duration.ofMillis(100), maxBackoff);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "walship-follower-watchdog");
             t.setDaemon(true);
             return t;
         });
-        watchdog.scheduleWithFixedDelay(this::checkSilence, 250, 250, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::watch, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     /** Opens the local database (resuming an interrupted apply if there is one). */
@@ -71,13 +63,18 @@ public final class StreamFollower implements AutoCloseable {
 
     /** Same, with applier tuning; the benchmark observes the apply steps through {@code settings.steps()}. */
     public static StreamFollower open(FollowerOptions options, ApplierSettings settings) throws IOException {
-        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5));
-        if (options.upstream().isHttps()) {
-            // before the database is opened: a bad key file must not leave the follower lock taken
-            http.sslContext(options.tls().context());
+        // the upstream first: a bad key file must not leave the follower lock taken
+        return open(options.dbPath(), List.of(StreamUpstream.of(options)), options.maxBackoff(), settings);
+    }
+
+    /** A follower of {@code upstreams}, tried in this order, into {@code dbPath}. */
+    public static StreamFollower open(Path dbPath, List<Upstream> upstreams, Duration maxBackoff,
+                                      ApplierSettings settings) throws IOException {
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("no upstream to follow");
         }
-        return new StreamFollower(options, http.build(), FollowerApplier.open(options.dbPath(), settings));
+        Path db = dbPath.toAbsolutePath().normalize();
+        return new StreamFollower(db, upstreams, maxBackoff, FollowerApplier.open(db, settings));
     }
 
     /** What readers of the local database see (the position file's content). */
@@ -85,228 +82,129 @@ public final class StreamFollower implements AutoCloseable {
         return applier.visiblePosition();
     }
 
-    /** The primary's position as of the last record from it, or null. */
+    /** The upstream's position as of the last record from it, or null. */
     public Pos primaryPosition() {
-        return primaryPosition;
+        return feed.upstreamPosition();
     }
 
     public long reconnects() {
         return reconnects;
     }
 
+    /** The upstream the current (or last) session runs on. */
+    public Upstream upstream() {
+        return upstreams.get(current);
+    }
+
     /** Reports what the follower does to {@code l} (metrics, health); set it before {@link #run()}. */
     public void listen(FollowerListener l) {
         this.listener = l;
+        feed.listen(l);
+    }
+
+    /** Shows every WAL range applied to {@code t} (a relay); set it before {@link #run()}. */
+    public void tap(WalTap t) {
+        feed.tap(t);
+    }
+
+    /** The local database's page size, or 0 before the first snapshot created it. */
+    public int pageSize() {
+        return applier.pageSize();
     }
 
     /**
-     * Follows until {@link #close()}. Returns normally only when closed; throws {@link UpstreamException} when the
-     * primary refuses in a way retrying will not fix (wrong token, unknown database).
+     * Writes the database exactly as readers see it now (see {@link FollowerApplier#writeImage}) and returns the
+     * primary's position of that state; applying continues meanwhile.
+     */
+    public Pos writeImage(OutputStream out) throws IOException {
+        return applier.writeImage(out);
+    }
+
+    /**
+     * Follows until {@link #close()}. Returns normally only when closed; throws {@link UpstreamException} when an
+     * upstream refuses in a way retrying will not fix (wrong token, unknown database), {@link TlsRefusedException}
+     * when TLS trust fails.
      */
     public void run() throws IOException {
         while (!closed) {
+            int at = current;
+            Upstream up = upstreams.get(at);
+            feed.beginSession();
+            failingBack = false;
+            sessionStarted = System.nanoTime();
+            active = up;
+            boolean failed = false;
             try {
-                session();
-                backoff.reset();
-                listener.disconnected("the primary ended the stream");
+                up.follow(feed);
+                listener.disconnected(up + " ended the stream");
             } catch (UpstreamException e) {
                 if (e.fatal()) {
                     throw e;
                 }
-                log.warn("{}: {}", options.upstream(), e.getMessage());
+                log.warn("{}: {}", up, e.getMessage());
                 listener.disconnected(e.getMessage());
+                failed = true;
             } catch (LocalWriteDetectedException e) {
-                log.warn("{}: {}; re-syncing from a snapshot", options.dbPath(), e.getMessage());
+                log.warn("{}: {}; re-syncing from a snapshot", dbPath, e.getMessage());
                 listener.localWriteDetected();
                 listener.disconnected("re-syncing after a local write");
-            } catch (FollowerLockedException | VerificationFailedException e) {
+            } catch (FollowerLockedException | VerificationFailedException | TlsRefusedException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 if (closed) {
                     return;
                 }
-                TlsRefusedException refused = TlsRefusedException.of(options.upstream(), e);
-                if (refused != null) {
-                    throw refused;
+                if (!failingBack) {
+                    log.warn("{}: stream interrupted: {}", up, describe(e));
+                    listener.disconnected(describe(e));
+                    failed = true;
                 }
-                log.warn("{}: stream interrupted: {}", options.upstream(), describe(e));
-                listener.disconnected(describe(e));
-            }
-            if (!closed) {
-                reconnects++;
-                sleep(backoff.nextMillis());
-            }
-        }
-    }
-
-    private void session() throws IOException {
-        Pos from = applier.needsSnapshot() ? null : applier.position().orElse(null);
-        HttpRequest.Builder req = HttpRequest.newBuilder(options.upstream().streamUri(from)).GET();
-        if (options.token() != null && !options.token().isEmpty()) {
-            req.header("Authorization", "Bearer " + options.token());
-        }
-        HttpResponse<InputStream> resp;
-        try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        try (InputStream body = resp.body()) {
-            if (resp.statusCode() != 200) {
-                String text = new String(body.readNBytes(1024), StandardCharsets.UTF_8).strip();
-                throw new UpstreamException(resp.statusCode(), options.upstream() + " answered "
-                        + resp.statusCode() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse("")));
-            }
-            if (!announced) {
-                // Only now: a refused first request must end the command with its one error line alone.
-                log.info("following {} into {}", options.upstream(), options.dbPath());
-                announced = true;
-            }
-            StreamRecordReader source = new StreamRecordReader(body);
-            currentBody = body;
-            currentSource = source;
-            try {
-                follow(source);
             } finally {
-                currentSource = null;
-                currentBody = null;
+                active = null;
             }
-        }
-    }
-
-    private void follow(StreamRecordReader source) throws IOException {
-        IncomingWal incoming = null;
-        while (!closed) {
-            DecodedRecord r = source.buffered();
-            if (r == null) {
-                incoming = flush(incoming);
-                r = source.read();
-                if (r == null) {
-                    throw new EOFException("stream ended without an end record");
-                }
+            if (feed.heardFrom()) {
+                backoff.reset();
             }
-            switch (r.kind()) {
-                case HELLO -> hello(r.record().getHello());
-                case RESNAPSHOT -> log.info("{}: primary sends a snapshot: {} {}", options.upstream(),
-                        r.record().getResnapshot().getReason(), r.record().getResnapshot().getDetail());
-                case SNAPSHOT_BEGIN -> {
-                    incoming = null;
-                    Pos at = StreamPositions.fromProto(r.record().getSnapshotBegin().getPosition());
-                    Pos floor = applier.visiblePosition().filter(p -> p.generation().equals(at.generation())).orElse(null);
-                    SnapshotImageStream image = new SnapshotImageStream(source, r.record().getSnapshotBegin());
-                    long started = System.nanoTime();
-                    applier.applySnapshot(at, image);
-                    listener.snapshotStaged(at, System.nanoTime() - started);
-                    exposeAt = later(image.consistentPosition(), floor);
-                    log.info("{}: snapshot {} received", options.dbPath(), at);
-                }
-                case WAL_SEGMENT -> incoming = segment(incoming, r);
-                case HEARTBEAT -> {
-                    primaryPosition = StreamPositions.fromProto(r.record().getHeartbeat().getPrimaryPosition());
-                    listener.heartbeat(primaryPosition);
-                }
-                case END -> {
-                    flush(incoming);
-                    log.info("{}: primary ended the stream: {} {}", options.upstream(),
-                            r.record().getEnd().getCode(), r.record().getEnd().getMessage());
-                    return;
-                }
-                default -> throw new IOException("unexpected " + r.kind() + " record");
+            if (closed) {
+                return;
             }
-            backoff.reset();
-        }
-    }
-
-    private void hello(Hello h) throws IOException {
-        primaryPosition = StreamPositions.fromProto(h.getPrimaryPosition());
-        log.debug("{}: connected, primary at {}", options.upstream(), primaryPosition);
-        listener.connected(primaryPosition);
-    }
-
-    /** Checks continuity and gathers the segment; applies first when it starts another index or the batch is full. */
-    private IncomingWal segment(IncomingWal incoming, DecodedRecord r) throws IOException {
-        WalSegment s = r.record().getWalSegment();
-        Pos start = StreamPositions.fromProto(s.getStart());
-        Pos end = StreamPositions.fromProto(s.getEnd());
-        Pos expected = incoming != null ? incoming.end() : applier.position().orElse(null);
-        boolean continues = start.equals(expected)
-                || s.hasPrevious() && StreamPositions.fromProto(s.getPrevious()).equals(expected);
-        if (!continues) {
-            throw new ContinuityException("segment " + start + ".." + end + " does not continue the follower's position "
-                    + expected + "; reconnecting");
-        }
-        boolean newIndex = incoming != null && start.index() != incoming.start().index();
-        if (incoming != null && (newIndex || incoming.committedLength() >= MAX_BATCH_BYTES)) {
-            incoming = flush(incoming);
-            if (incoming != null && newIndex) {
-                throw new ContinuityException("a partial transaction of index " + incoming.start().index()
-                        + " was followed by index " + start.index());
+            if (failingBack) {
+                log.info("{}: trying {} again", dbPath, upstreams.get(0));
+                current = 0;
+                continue;
             }
+            if (failed && upstreams.size() > 1) {
+                current = (at + 1) % upstreams.size();
+                log.info("{}: failing over to {}", dbPath, upstreams.get(current));
+            }
+            reconnects++;
+            sleep(backoff.nextMillis());
         }
-        if (incoming == null) {
-            incoming = new IncomingWal(start);
-        }
-        incoming.append(r.payload(), end, s.getPartial());
-        listener.received(end);
-        return incoming;
     }
 
-    /**
-     * Applies what is committed; returns what is left (a partial transaction, or everything while a staged snapshot
-     * has not reached {@link #exposeAt}) or null.
-     */
-    private IncomingWal flush(IncomingWal incoming) throws IOException {
-        if (incoming == null || incoming.committedEnd() == null) {
-            return incoming;
+    /** Watchdog tick: lets the session check its connection, and ends a fallback session to retry the first. */
+    private void watch() {
+        Upstream up = active;
+        if (up == null) {
+            return;
         }
-        Pos end = incoming.committedEnd();
-        if (exposeAt != null && end.generation().equals(exposeAt.generation()) && end.compareTo(exposeAt) < 0) {
-            return incoming;
-        }
-        byte[] committed = incoming.committedBytes();
-        long started = System.nanoTime();
-        applier.applyWal(incoming.start(), end, committed);
-        listener.walApplied(end, committed.length, System.nanoTime() - started);
-        exposeAt = null;
-        incoming.dropCommitted();
-        return incoming.isEmpty() ? null : incoming;
-    }
-
-    private static Pos later(Pos a, Pos b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        return !a.generation().equals(b.generation()) || a.compareTo(b) >= 0 ? a : b;
-    }
-
-    private void checkSilence() {
-        StreamRecordReader source = currentSource;
-        InputStream body = currentBody;
-        if (source != null && body != null && source.nanosSinceLastByte() > options.heartbeatTimeout().toNanos()) {
-            log.warn("{}: nothing from the primary for {} ms; reconnecting", options.upstream(),
-                    options.heartbeatTimeout().toMillis());
-            closeQuietly(body);
+        up.watch();
+        if (current != 0 && !failingBack && System.nanoTime() - sessionStarted > FAILBACK_AFTER.toNanos()) {
+            failingBack = true;
+            up.abort();
         }
     }
 
     @Override
     public void close() throws IOException {
         closed = true;
-        InputStream body = currentBody;
-        if (body != null) {
-            closeQuietly(body);
+        Upstream up = active;
+        if (up != null) {
+            up.abort();
         }
         watchdog.shutdownNow();
+        upstreams.forEach(Upstream::close);
         applier.close();
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // Only used to abort a read; the reader reports the failure.
-        }
     }
 
     private static String describe(Throwable e) {

@@ -6,8 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +66,40 @@ class FollowerApplierTest {
             assertThat(a.position()).map(Pos::index).contains(2L);
             assertSameContent(p);
             assertThat(PositionFile.of(followerDb()).read()).isEqualTo(a.visiblePosition());
+        }
+    }
+
+    @Test
+    void writesAnImageOfWhatReadersSeeThatServesAsASnapshot() throws Exception {
+        Files.createDirectories(followerDb().getParent());
+        try (TestPrimary p = new TestPrimary(dir.resolve("primary"), 4096);
+             FollowerApplier a = FollowerApplier.open(followerDb())) {
+            p.tx("CREATE TABLE t(id INTEGER PRIMARY KEY, x INTEGER, pad BLOB)");
+            a.applySnapshot(p.snapshotPos(), p.snapshotStream());
+            p.tx("INSERT INTO t(x, pad) SELECT value, randomblob(900) FROM json_each('[" + "1,".repeat(99) + "1]')");
+            p.feed(a, 1);
+            a.checkpoint();
+            p.tx("DELETE FROM t WHERE id % 2 = 0", "UPDATE t SET x = x * 3");
+            p.tx("INSERT INTO t(x) VALUES (7)");
+            p.feed(a, 1);
+
+            ByteArrayOutputStream image = new ByteArrayOutputStream();
+            Pos at = a.writeImage(image);
+            assertThat(at).isEqualTo(a.visiblePosition().orElseThrow());
+            Path copy = dir.resolve("image.db");
+            Files.write(copy, image.toByteArray());
+            assertThat(DbContent.read(copy)).isEqualTo(DbContent.read(p.conn));
+
+            // A second follower takes the image as a snapshot of the index and replays that index's WAL over it.
+            Path second = dir.resolve("second").resolve("app.db");
+            Files.createDirectories(second.getParent());
+            try (FollowerApplier b = FollowerApplier.open(second)) {
+                Pos start = p.at(at.index(), 0);
+                b.applySnapshot(start, new ByteArrayInputStream(image.toByteArray()));
+                b.applyWal(start, at, Arrays.copyOf(p.wal(), (int) at.offset()));
+                assertThat(DbContent.read(second)).isEqualTo(DbContent.read(p.conn));
+                assertThat(DbContent.integrity(second)).isEqualTo("ok");
+            }
         }
     }
 
@@ -143,7 +180,7 @@ class FollowerApplierTest {
             p.discardUnfed();
             p.checkpointRestart();
             p.tx("INSERT INTO t VALUES (43)");
-            byte[] header = java.util.Arrays.copyOf(p.wal(), 32);
+            byte[] header = Arrays.copyOf(p.wal(), 32);
             p.run("DELETE FROM t WHERE x = 43");
             a.applySnapshot(p.snapshotPos(), p.snapshotStream());
             a.applyWal(p.pos(0), p.pos(32), header);

@@ -1,6 +1,7 @@
 package io.walship.primary.capture;
 
 import io.walship.primary.config.DbConfig;
+import io.walship.protocol.DatabaseImage;
 import io.walship.protocol.Generation;
 import io.walship.protocol.Pos;
 import io.walship.protocol.WalChecksum;
@@ -648,7 +649,7 @@ public final class CapturedDatabase implements AutoCloseable {
 
     /**
      * Writes Litestream's snapshot payload, a whole database file, to {@code out}: the database as of the last
-     * captured commit ({@link SnapshotImage}), and returns the position whose index it belongs to (offset 0): a
+     * captured commit ({@link DatabaseImage}), and returns the position whose index it belongs to (offset 0): a
      * restore may replay that index's WAL from its start on top of it.
      */
     public Pos snapshot(OutputStream out) throws IOException {
@@ -666,7 +667,7 @@ public final class CapturedDatabase implements AutoCloseable {
             // Our checkpoints wait while snapshotsRunning > 0, and the pin keeps SQLite from restarting the WAL over
             // frames of this index, so the shadow file and the database pages read below stay those of `at`.
             try (FileChannel shadow = FileChannel.open(store.shadowPath(at.generation(), at.index()), StandardOpenOption.READ)) {
-                SnapshotImage.write(dbChannel, shadow, header, at.offset(), out);
+                DatabaseImage.write(dbChannel, shadow, header.pageSize(), at.offset(), out);
             }
             return new Pos(at.generation(), at.index(), 0);
         } finally {

@@ -1,18 +1,22 @@
 package io.walship.primary.cli;
 
+import io.walship.follower.ApplierSettings;
 import io.walship.follower.FollowerOptions;
 import io.walship.follower.StreamFollower;
+import io.walship.follower.Upstream;
 import io.walship.follower.UpstreamException;
 import io.walship.follower.UpstreamTls;
 import io.walship.follower.UpstreamUrl;
 import io.walship.primary.config.Config;
-import io.walship.primary.config.ConfigBlock;
 import io.walship.primary.config.DbConfig;
+import io.walship.primary.config.GoDuration;
+import io.walship.primary.config.UpstreamConfig;
+import io.walship.primary.follow.Upstreams;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,8 +28,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code walship follow [-token TOKEN] PRIMARY_URL DB_PATH} or {@code walship follow -config PATH} (every database
- * with an {@code upstream:} block): keeps each local database a live read-only copy of a primary's database and
+ * {@code walship follow [-token TOKEN] UPSTREAM_URL[,UPSTREAM_URL...] DB_PATH} or {@code walship follow -config PATH}
+ * (every database with an {@code upstream:} or {@code upstreams:} block): keeps each local database a live read-only
+ * copy of a primary's database, from the primary's stream, a relay's, or the archive (tried in the order given), and
  * publishes its position in {@code DB_PATH-litestream/position}. Runs until SIGTERM/SIGINT. With {@code -exec CMD}
  * it starts CMD once every database shows its first snapshot (so the app never reads an empty file), forwards
  * SIGTERM/SIGINT to it, and exits with its status when it exits. With {@code -addr HOST:PORT} it serves
@@ -36,7 +41,6 @@ import picocli.CommandLine.Parameters;
 final class FollowCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FollowCommand.class);
     private static final long READY_POLL_MILLIS = 50;
-    private static final Set<String> UPSTREAM_KEYS = Set.of("url", "token", "ca", "cert", "key", "insecure");
 
     /** The config file's {@code exec} and {@code addr}, set while reading the targets. */
     private String execFromConfig;
@@ -73,8 +77,13 @@ final class FollowCommand implements Runnable {
             description = "Allow plain http:// to a primary on another machine (config: upstream.insecure).")
     boolean insecure;
 
-    @Parameters(paramLabel = "PRIMARY_URL DB_PATH", arity = "0..2",
-            description = "http://HOST:PORT/NAME of the primary's database, then the local read-only copy.")
+    @Option(names = {"-poll-interval", "--poll-interval"}, paramLabel = "D",
+            description = "How often an archive upstream is listed for new WAL segments (default 1s; config: poll-interval).")
+    String pollInterval;
+
+    @Parameters(paramLabel = "UPSTREAM_URL DB_PATH", arity = "0..2",
+            description = "http://HOST:PORT/NAME of the primary's (or a relay's) database, or its archive s3://BUCKET/PATH"
+                    + " or file:///DIR; several, comma-separated, are tried in order. Then the local read-only copy.")
     List<String> args = new ArrayList<>();
 
     @Override
@@ -167,36 +176,41 @@ final class FollowCommand implements Runnable {
         }
     }
 
-    /** What to follow into which file, and how to reach it. */
-    private record Target(UpstreamUrl upstream, Path dbPath, String token, UpstreamTls tls) {
+    /** The upstreams of one local database, in the order they are tried, and the name it is relayed under. */
+    private record Target(List<UpstreamConfig> upstreams, Path dbPath, String name) {
     }
 
     private List<Target> targets() {
         String defaultToken = token != null ? token : System.getenv("WALSHIP_TOKEN");
+        UpstreamTls tls = tls(abs(ca), abs(cert), abs(key));
         if (!args.isEmpty()) {
             if (config.given()) {
                 throw UserException.usage("cannot specify a primary URL and the -config flag");
             }
             if (args.size() != 2) {
-                throw UserException.usage("expected PRIMARY_URL DB_PATH");
+                throw UserException.usage("expected UPSTREAM_URL[,UPSTREAM_URL...] DB_PATH");
             }
-            return List.of(target(args.get(0), Path.of(args.get(1)), defaultToken, abs(ca), abs(cert), abs(key),
-                    insecure));
+            Duration poll = pollInterval();
+            List<UpstreamConfig> ups = new ArrayList<>();
+            for (String url : args.get(0).split(",")) {
+                ups.add(checked(UpstreamConfig.fromUrl(url.strip(), defaultToken, tls, insecure, poll)));
+            }
+            Path db = Path.of(args.get(1));
+            return List.of(new Target(ups, db, db.toAbsolutePath().getFileName().toString()));
         }
         Config cfg = config.load();
         execFromConfig = cfg.exec();
         addrFromConfig = cfg.addr();
         List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < cfg.dbs().size(); i++) {
-            DbConfig db = cfg.dbs().get(i);
-            ConfigBlock up = ConfigBlock.of(db.upstream(), "dbs[" + i + "].upstream");
-            up.requireOnly(UPSTREAM_KEYS);
-            if (up.string("url") == null) {
+        for (DbConfig db : cfg.dbs()) {
+            if (db.upstreams().isEmpty()) {
                 continue;
             }
-            String t = up.string("token");
-            targets.add(target(up.string("url"), db.path(), t != null ? t : defaultToken, or(up.path("ca"), ca),
-                    or(up.path("cert"), cert), or(up.path("key"), key), up.flag("insecure") || insecure));
+            List<UpstreamConfig> ups = new ArrayList<>();
+            for (UpstreamConfig u : db.upstreams()) {
+                ups.add(checked(u.withDefaults(defaultToken, tls, insecure)));
+            }
+            targets.add(new Target(ups, db.path(), db.effectiveName()));
         }
         if (targets.isEmpty()) {
             throw UserException.usage("no database with an upstream: block in the configuration");
@@ -204,28 +218,49 @@ final class FollowCommand implements Runnable {
         return targets;
     }
 
-    /** Refuses, before any connection, plain HTTP across a network unless allowed and TLS files without https. */
-    private static Target target(String url, Path dbPath, String token, Path ca, Path cert, Path key,
-                                 boolean insecure) {
+    private Duration pollInterval() {
+        if (pollInterval == null) {
+            return UpstreamConfig.DEFAULT_POLL_INTERVAL;
+        }
         try {
-            UpstreamUrl upstream = UpstreamUrl.parse(url);
-            if (upstream.plainOverNetwork() && !insecure) {
-                throw UserException.usage("refusing plain http:// to " + upstream.base().getHost() + ", which is not"
-                        + " this machine: the token and the database would cross the network unencrypted; use"
-                        + " https:// (stream tls-cert and tls-key on the primary) or allow it with insecure: true"
-                        + " (-insecure)");
-            }
-            if (!upstream.isHttps() && (ca != null || cert != null || key != null)) {
-                throw UserException.usage(upstream + ": ca, cert and key are for https:// primaries");
-            }
-            return new Target(upstream, dbPath, token, new UpstreamTls(ca, cert, key));
+            return GoDuration.parse(pollInterval);
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("invalid -poll-interval \"" + pollInterval + "\": expected a duration such as 1s");
+        }
+    }
+
+    private static UpstreamTls tls(Path ca, Path cert, Path key) {
+        try {
+            return new UpstreamTls(ca, cert, key);
         } catch (IllegalArgumentException e) {
             throw UserException.usage(e.getMessage());
         }
     }
 
-    private static Path or(Path fromConfig, Path flag) {
-        return fromConfig != null ? fromConfig : abs(flag);
+    /**
+     * Refuses, before any connection, a stream URL that does not parse, plain HTTP across a network unless allowed,
+     * and TLS files without https.
+     */
+    private static UpstreamConfig checked(UpstreamConfig u) {
+        if (u.archive() != null) {
+            return u;
+        }
+        try {
+            UpstreamUrl upstream = UpstreamUrl.parse(u.url());
+            if (upstream.plainOverNetwork() && !u.insecure()) {
+                throw UserException.usage("refusing plain http:// to " + upstream.base().getHost() + ", which is not"
+                        + " this machine: the token and the database would cross the network unencrypted; use"
+                        + " https:// (stream tls-cert and tls-key on the primary) or allow it with insecure: true"
+                        + " (-insecure)");
+            }
+            UpstreamTls tls = u.tls();
+            if (!upstream.isHttps() && (tls.ca() != null || tls.cert() != null || tls.key() != null)) {
+                throw UserException.usage(upstream + ": ca, cert and key are for https:// primaries");
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage(e.getMessage());
+        }
     }
 
     private static Path abs(Path p) {
@@ -235,12 +270,18 @@ final class FollowCommand implements Runnable {
     private static List<StreamFollower> open(List<Target> targets) {
         List<StreamFollower> followers = new ArrayList<>();
         for (Target t : targets) {
+            List<Upstream> ups = new ArrayList<>();
             try {
-                followers.add(StreamFollower.open(FollowerOptions.of(t.upstream(), t.dbPath()).withToken(t.token())
-                        .withTls(t.tls())));
-            } catch (IOException e) {
+                for (UpstreamConfig u : t.upstreams()) {
+                    ups.add(Upstreams.open(u, t.dbPath()));
+                }
+                followers.add(StreamFollower.open(t.dbPath(), ups, FollowerOptions.DEFAULT_MAX_BACKOFF,
+                        ApplierSettings.defaults()));
+            } catch (IOException | RuntimeException e) {
+                // the follower owns its upstreams only once it opened
+                ups.forEach(Upstream::close);
                 followers.forEach(FollowCommand::closeQuietly);
-                throw new UserException(t.dbPath() + ": " + Main.describe(e), e);
+                throw e instanceof RuntimeException r ? r : new UserException(t.dbPath() + ": " + Main.describe(e), e);
             }
         }
         return followers;

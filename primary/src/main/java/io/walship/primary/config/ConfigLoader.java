@@ -1,5 +1,6 @@
 package io.walship.primary.config;
 
+import io.walship.follower.UpstreamTls;
 import io.walship.primary.credentials.IotSettings;
 import io.walship.primary.replica.ReplicaClients;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -28,6 +30,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * Every problem is a one-line {@link ConfigException} naming the file and the key.
  */
 public final class ConfigLoader {
+    private static final Set<String> STREAM_UPSTREAM_KEYS = Set.of("url", "token", "ca", "cert", "key", "insecure");
     public static final Path DEFAULT_PATH = Path.of("/etc/walship.yml");
     public static final Path LITESTREAM_DEFAULT_PATH = Path.of("/etc/litestream.yml");
     public static final String CONFIG_ENV = "WALSHIP_CONFIG";
@@ -127,7 +130,7 @@ public final class ConfigLoader {
 
     /** A Litestream v0.5 directory entry; the keys naming a single database's own files make no sense there. */
     private DirConfig dir(YamlMap db, Credentials global) {
-        for (String single : List.of("path", "name", "meta-path", "upstream")) {
+        for (String single : List.of("path", "name", "meta-path", "upstream", "upstreams")) {
             if (db.has(single)) {
                 throw db.error(single, "not allowed with dir (each database found is named by its path relative to dir)");
             }
@@ -167,8 +170,41 @@ public final class ConfigLoader {
                 orDefault(db.integer("min-checkpoint-page-count"), DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT),
                 orDefault(db.integer("max-checkpoint-page-count"), DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT),
                 List.copyOf(replicas),
-                db.raw("upstream"),
+                upstreams(db, global),
                 orDefault(db.size("backlog-budget"), DbConfig.DEFAULT_BACKLOG_BUDGET));
+    }
+
+    /** {@code upstream:} or {@code upstreams:}; an archive upstream takes the replica keys. */
+    private List<UpstreamConfig> upstreams(YamlMap db, Credentials global) {
+        if (db.has("upstream") && db.has("upstreams")) {
+            throw db.error("upstreams", "cannot specify both upstream and upstreams");
+        }
+        List<YamlMap> blocks = db.has("upstreams") ? db.list("upstreams")
+                : db.has("upstream") ? List.of(db.map("upstream")) : List.of();
+        List<UpstreamConfig> out = new ArrayList<>();
+        for (YamlMap u : blocks) {
+            String url = u.string("url");
+            if (url == null || url.isEmpty()) {
+                throw u.error("url", "required: http://HOST:PORT/NAME of a primary or relay, or an archive's"
+                        + " s3://BUCKET/PATH or file:///DIR");
+            }
+            out.add(UpstreamConfig.isStream(url) ? streamUpstream(u, url) : UpstreamConfig.archive(url,
+                    replica(u, global), orDefault(u.duration("poll-interval"), UpstreamConfig.DEFAULT_POLL_INTERVAL)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A primary's or relay's stream; unknown keys are refused (a misspelt {@code ca} must not go unnoticed). */
+    private static UpstreamConfig streamUpstream(YamlMap u, String url) {
+        ConfigBlock b = ConfigBlock.of(u.plain(), u.path());
+        b.requireOnly(STREAM_UPSTREAM_KEYS);
+        UpstreamTls tls;
+        try {
+            tls = new UpstreamTls(b.path("ca"), b.path("cert"), b.path("key"));
+        } catch (IllegalArgumentException e) {
+            throw u.error(b.path("cert") == null ? "cert" : "key", e.getMessage());
+        }
+        return UpstreamConfig.stream(url, b.string("token"), tls, b.flag("insecure"));
     }
 
     private ReplicaConfig replica(YamlMap r, Credentials global) {

@@ -3,14 +3,13 @@ package io.walship.primary.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One replicated database, with Litestream v0.3.13's keys and defaults.
  *
  * @param name the name followers use in {@code /stream/NAME}; defaults to the file's base name
- * @param upstream a follower database's {@code upstream:} block ({@code url}, {@code token}) as plain values
- *                 (scalars as their source text), or null if absent
+ * @param upstreams a follower database's upstreams in the order it tries them ({@code upstream:} or
+ *                  {@code upstreams:}); empty for a primary
  * @param backlogBudget bytes of shadow WAL the primary keeps locally while replicas cannot take them
  *                      ({@code backlog-budget}); beyond it the oldest are dropped and the replicas resume with a
  *                      snapshot; 0 for no limit
@@ -24,7 +23,7 @@ public record DbConfig(
         int minCheckpointPageCount,
         int maxCheckpointPageCount,
         List<ReplicaConfig> replicas,
-        Map<String, Object> upstream,
+        List<UpstreamConfig> upstreams,
         long backlogBudget) {
 
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(1);
@@ -37,7 +36,7 @@ public record DbConfig(
     public DbConfig(Path path, String name, Path metaPath, Duration monitorInterval, Duration checkpointInterval,
                     int minCheckpointPageCount, int maxCheckpointPageCount, List<ReplicaConfig> replicas) {
         this(path, name, metaPath, monitorInterval, checkpointInterval, minCheckpointPageCount,
-                maxCheckpointPageCount, replicas, null, DEFAULT_BACKLOG_BUDGET);
+                maxCheckpointPageCount, replicas, List.of(), DEFAULT_BACKLOG_BUDGET);
     }
 
     /** A database with every default, as {@code replicate DB URL...} builds it without a config file. */

@@ -187,6 +187,18 @@ final class YamlMap {
         return m;
     }
 
+    /** This mapping as plain Java values, like {@link #raw}. */
+    Map<String, Object> plain() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        entries.forEach((k, v) -> out.put(k, plain(v, new AliasWalk(child(k)))));
+        return out;
+    }
+
+    /** Where this mapping is in the file, for errors ({@code dbs[0].upstreams[1]}). */
+    String path() {
+        return path;
+    }
+
     ConfigException error(String key, String problem) {
         return new ConfigException(child(key), problem);
     }

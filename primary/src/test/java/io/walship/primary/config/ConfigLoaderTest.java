@@ -3,9 +3,11 @@ package io.walship.primary.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.walship.follower.UpstreamTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,7 +121,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void keepsWalshipBlocksAsRawMaps() {
+    void keepsTheStreamBlockAsARawMapAndReadsTheUpstream() {
         Config c = parse("""
                 stream:
                   token: 0123
@@ -131,8 +133,61 @@ class ConfigLoaderTest {
                       token: abc
                 """);
         assertThat(c.stream()).containsEntry("token", "0123").containsEntry("tls-cert", "/etc/walship/cert.pem");
-        assertThat(c.dbs().get(0).upstream())
-                .containsEntry("url", "http://primary:9090/app.db").containsEntry("token", "abc");
+        assertThat(c.dbs().get(0).upstreams()).containsExactly(UpstreamConfig.stream("http://primary:9090/app.db", "abc",
+                UpstreamTls.defaults(), false));
+    }
+
+    @Test
+    void upstreamsListStreamsAndArchivesInOrderWithTheReplicaKeys() {
+        Config c = parse("""
+                access-key-id: global-key
+                secret-access-key: global-secret
+                dbs:
+                  - path: /data/replica.db
+                    upstreams:
+                      - url: http://primary:9090/app.db
+                        token: abc
+                      - url: http://relay:9091/app.db
+                      - url: s3://bucket/backups/app.db
+                        endpoint: http://minio:9000
+                        region: eu-west-1
+                        force-path-style: true
+                        poll-interval: 250ms
+                      - url: file:///archive/app.db
+                """);
+        List<UpstreamConfig> ups = c.dbs().get(0).upstreams();
+        assertThat(ups).extracting(UpstreamConfig::url).containsExactly("http://primary:9090/app.db",
+                "http://relay:9091/app.db", "s3://bucket/backups/app.db", "file:///archive/app.db");
+        assertThat(ups.get(1).archive()).isNull();
+        ReplicaConfig s3 = ups.get(2).archive();
+        assertThat(s3.endpoint()).isEqualTo("http://minio:9000");
+        assertThat(s3.region()).isEqualTo("eu-west-1");
+        assertThat(s3.forcePathStyle()).isTrue();
+        assertThat(s3.accessKeyId()).isEqualTo("global-key");
+        assertThat(s3.secretAccessKey()).isEqualTo("global-secret");
+        assertThat(ups.get(2).pollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(ups.get(3).archive().url()).isEqualTo("file:///archive/app.db");
+        assertThat(ups.get(3).pollInterval()).isEqualTo(UpstreamConfig.DEFAULT_POLL_INTERVAL);
+    }
+
+    @Test
+    void upstreamProblemsNameTheirKey() {
+        assertThatThrownBy(() -> parse("""
+                dbs:
+                  - path: /d.db
+                    upstream: {url: http://p:1/d.db}
+                    upstreams: [{url: http://p:1/d.db}]
+                """)).hasMessageContaining("dbs[0].upstreams: cannot specify both upstream and upstreams");
+        assertThatThrownBy(() -> parse("""
+                dbs:
+                  - path: /d.db
+                    upstreams: [{url: http://p:1/d.db}, {token: x}]
+                """)).hasMessageContaining("dbs[0].upstreams[1].url: required");
+        assertThatThrownBy(() -> parse("""
+                dbs:
+                  - path: /d.db
+                    upstreams: [{url: "s3://b/p", poll-interval: soon}]
+                """)).hasMessageContaining("dbs[0].upstreams[0].poll-interval");
     }
 
     @Test

@@ -1,8 +1,5 @@
-package io.walship.primary.capture;
+package io.walship.protocol;
 
-import io.walship.protocol.Bytes;
-import io.walship.protocol.WalFrameHeader;
-import io.walship.protocol.WalHeader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -10,8 +7,9 @@ import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
- * The database exactly as of a captured commit: the database file with the newest copy of every page from the
- * current index's shadow WAL laid over it, cut to the size that commit recorded.
+ * The database exactly as of a commit: the database file with the newest copy of every page from the WAL's frames
+ * before that commit's end laid over it, cut to the size that commit recorded. The primary writes its snapshots so
+ * (from its shadow WAL), a relaying follower its own database (from its local WAL).
  *
  * <p>Why not the bare database file, as Litestream copies it: checkpoints (SQLite's automatic ones in the
  * application, or walship's) may have copied only some of that index's frames into the file, so the file alone can
@@ -19,23 +17,23 @@ import java.util.Arrays;
  * after uploading the snapshot) would restore that mix; this image restores to a committed state on its own, and
  * replaying the index's WAL from offset 0 on top of it is still exact.
  */
-final class SnapshotImage {
-    private SnapshotImage() {
+public final class DatabaseImage {
+    private DatabaseImage() {
     }
 
     /**
-     * Writes the image for the commit ending at {@code end} of {@code shadow} (a shadow WAL whose header is
-     * {@code header}) over {@code db}.
+     * Writes the image for the commit ending at {@code end} of {@code wal} (its frames before {@code end} all
+     * valid; {@code end} 0 or 32 for none) over the database file {@code db}.
      */
-    static void write(FileChannel db, FileChannel shadow, WalHeader header, long end, OutputStream out) throws IOException {
-        int pageSize = header.pageSize();
-        int frameSize = header.frameSize();
-        long frames = (end - WalHeader.SIZE) / frameSize;
+    public static void write(FileChannel db, FileChannel wal, int pageSize, long end, OutputStream out)
+            throws IOException {
+        int frameSize = WalFrameHeader.SIZE + pageSize;
+        long frames = Math.max(0, end - WalHeader.SIZE) / frameSize;
         long[] newest = new long[(int) frames];
         int commitPages = 0;
         byte[] fh = new byte[WalFrameHeader.SIZE];
         for (int i = 0; i < frames; i++) {
-            CapturedDatabase.readFully(shadow, fh, WalFrameHeader.SIZE, WalHeader.SIZE + (long) i * frameSize);
+            readFully(wal, fh, WalFrameHeader.SIZE, WalHeader.SIZE + (long) i * frameSize);
             int pgno = Bytes.getIntBE(fh, 0);
             int commit = Bytes.getIntBE(fh, 4);
             if (commit != 0) {
@@ -58,16 +56,23 @@ final class SnapshotImage {
                 next++;
             }
             if (frame >= 0) {
-                CapturedDatabase.readFully(shadow, page, pageSize, WalHeader.SIZE + (long) frame * frameSize + WalFrameHeader.SIZE);
-            } else if (!readPage(db, page, (p - 1) * pageSize)) {
+                readFully(wal, page, pageSize, WalHeader.SIZE + (long) frame * frameSize + WalFrameHeader.SIZE);
+            } else if (!read(db, page, pageSize, (p - 1) * pageSize)) {
                 throw new IOException("database file is shorter than page " + p + " of the committed state");
             }
             out.write(page, 0, pageSize);
         }
     }
 
-    private static boolean readPage(FileChannel ch, byte[] b, long pos) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(b);
+    private static void readFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
+        if (!read(ch, b, len, pos)) {
+            throw new IOException("unexpected end of file at offset " + pos);
+        }
+    }
+
+    /** False if the file ends first. */
+    private static boolean read(FileChannel ch, byte[] b, int len, long pos) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
         while (bb.hasRemaining()) {
             if (ch.read(bb, pos + bb.position()) < 0) {
                 return false;
