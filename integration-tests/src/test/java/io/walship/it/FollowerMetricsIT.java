@@ -78,7 +78,8 @@ class FollowerMetricsIT {
                 assertThat(f.get("walship_follower_applied_bytes_total" + copyLabel)).isGreaterThan(20 * 2000.0);
                 assertThat(f.get("walship_follower_local_write_resyncs_total" + copyLabel)).isZero();
                 assertThat(sum(f, "jvm_memory_used_bytes{area=\"heap\"")).isPositive();
-                assertThat(MetricsScrape.names(f)).noneMatch(n -> n.startsWith("walship_stream_") || n.startsWith("litestream_"));
+                assertThat(MetricsScrape.names(f)).noneMatch(n -> n.startsWith("litestream_"));
+                assertThat(f.get("walship_stream_followers")).as("a relay, with no followers of its own").isZero();
                 HttpResponse<String> healthy = MetricsScrape.get(followerHealth);
                 assertThat(healthy.statusCode()).isEqualTo(200);
                 assertThat(healthy.body()).isEqualTo("ok\n");

@@ -1,6 +1,7 @@
 package io.walship.primary.capture;
 
 import io.walship.primary.config.DbConfig;
+import io.walship.primary.stream.StreamedDatabase;
 import io.walship.protocol.DatabaseImage;
 import io.walship.protocol.Generation;
 import io.walship.protocol.Pos;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@code lockConn} takes the write lock. The database file is read through one long-lived channel, because
  * closing any descriptor of it would drop SQLite's POSIX locks in this process.
  */
-public final class CapturedDatabase implements AutoCloseable {
+public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     private static final Logger log = LoggerFactory.getLogger(CapturedDatabase.class);
 
     /** Litestream's hard limit: a WAL this many pages large is truncated regardless of config. */

@@ -12,11 +12,14 @@ import io.walship.primary.config.DbConfig;
 import io.walship.primary.config.GoDuration;
 import io.walship.primary.config.UpstreamConfig;
 import io.walship.primary.follow.Upstreams;
+import io.walship.primary.stream.StreamConfig;
+import io.walship.primary.stream.StreamServerOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,8 +36,8 @@ import picocli.CommandLine.Parameters;
  * copy of a primary's database, from the primary's stream, a relay's, or the archive (tried in the order given), and
  * publishes its position in {@code DB_PATH-litestream/position}. Runs until SIGTERM/SIGINT. With {@code -exec CMD}
  * it starts CMD once every database shows its first snapshot (so the app never reads an empty file), forwards
- * SIGTERM/SIGINT to it, and exits with its status when it exits. With {@code -addr HOST:PORT} it serves
- * {@code /metrics} and {@code /healthz}.
+ * SIGTERM/SIGINT to it, and exits with its status when it exits. With {@code -addr HOST:PORT} it relays its
+ * databases to further followers under their names and serves {@code /metrics} and {@code /healthz}.
  */
 @Command(name = "follow", mixinStandardHelpOptions = true,
         description = "Keep local databases live read-only copies of a primary's databases (the follower daemon).")
@@ -42,9 +45,10 @@ final class FollowCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FollowCommand.class);
     private static final long READY_POLL_MILLIS = 50;
 
-    /** The config file's {@code exec} and {@code addr}, set while reading the targets. */
+    /** The config file's {@code exec}, {@code addr} and {@code stream:} block, set while reading the targets. */
     private String execFromConfig;
     private String addrFromConfig;
+    private Map<String, Object> streamFromConfig;
 
     @Mixin
     ConfigOptions config;
@@ -54,7 +58,8 @@ final class FollowCommand implements Runnable {
     String token;
 
     @Option(names = {"-addr", "--addr"}, paramLabel = "HOST:PORT",
-            description = "Serve /metrics and /healthz here (config: addr).")
+            description = "Relay the databases to further followers (/stream/NAME, /pos/NAME) and serve /metrics and"
+                    + " /healthz here (config: addr; token and TLS: the stream: block).")
     String addr;
 
     @Option(names = {"-exec", "--exec"}, paramLabel = "CMD",
@@ -97,7 +102,13 @@ final class FollowCommand implements Runnable {
         FollowerEndpoint endpoint = null;
         if (address != null) {
             try {
-                endpoint = FollowerEndpoint.start(address, followers, targets.stream().map(Target::dbPath).toList());
+                List<FollowerEndpoint.Relayed> relayed = new ArrayList<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    relayed.add(new FollowerEndpoint.Relayed(followers.get(i), targets.get(i).dbPath(),
+                            targets.get(i).name()));
+                }
+                endpoint = FollowerEndpoint.start(relayed, StreamConfig.apply(streamFromConfig,
+                        StreamServerOptions.defaults().withAddress(address.host(), address.port())));
             } catch (UserException e) {
                 followers.forEach(FollowCommand::closeQuietly);
                 throw e;
@@ -201,6 +212,7 @@ final class FollowCommand implements Runnable {
         Config cfg = config.load();
         execFromConfig = cfg.exec();
         addrFromConfig = cfg.addr();
+        streamFromConfig = cfg.stream();
         List<Target> targets = new ArrayList<>();
         for (DbConfig db : cfg.dbs()) {
             if (db.upstreams().isEmpty()) {

@@ -69,6 +69,11 @@ public final class FollowerMonitor implements FollowerListener, AutoCloseable {
         return health.problem(System.nanoTime());
     }
 
+    /** True while the follower is in touch with its upstream (a session is running). */
+    public boolean connected() {
+        return connected;
+    }
+
     /** The follower stopped for good (e.g. verification failed, wrong token). */
     public void failed(String reason) {
         health.failed(reason);

@@ -204,6 +204,11 @@ final class FollowerSession {
         String rejection;
         try {
             rejection = producer.begin(requested);
+        } catch (NotYetServableException e) {
+            log.info("{}: follower at {} not served yet: {}", name, requested, e.getMessage());
+            Responses.text(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage(), false);
+            finished = true;
+            return;
         } catch (IOException e) {
             log.warn("{}: cannot start a stream at {}: {}", name, requested, e.getMessage());
             Responses.text(channel, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot start the stream: "

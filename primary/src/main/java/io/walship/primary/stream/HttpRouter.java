@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.metrics.MetricsPage;
 import io.walship.protocol.Pos;
 import java.io.IOException;
@@ -62,11 +61,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (path.equals("/metrics")) {
             metrics(ctx.channel(), keepAlive);
-        } else if (server.sources() == null) {
-            Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no such endpoint " + path
-                    + " (endpoints: /metrics, /healthz)", keepAlive);
         } else if (path.startsWith(POS)) {
-            CapturedDatabase db = lookup(ctx, path.substring(POS.length()), keepAlive);
+            StreamedDatabase db = lookup(ctx, path.substring(POS.length()), keepAlive);
             if (db != null) {
                 position(ctx.channel(), db, keepAlive);
             }
@@ -103,7 +99,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** Captures first (file I/O, off the event loop), so the answer includes every commit made before the request. */
-    private void position(Channel ch, CapturedDatabase db, boolean keepAlive) {
+    private void position(Channel ch, StreamedDatabase db, boolean keepAlive) {
         try {
             server.io().execute(() -> {
                 try {
@@ -118,7 +114,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void stream(ChannelHandlerContext ctx, QueryStringDecoder uri, String name) {
-        CapturedDatabase db = lookup(ctx, name, false);
+        StreamedDatabase db = lookup(ctx, name, false);
         if (db == null) {
             return;
         }
@@ -138,8 +134,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         session.start();
     }
 
-    private CapturedDatabase lookup(ChannelHandlerContext ctx, String name, boolean keepAlive) {
-        CapturedDatabase db = name.isEmpty() ? null : server.sources().find(name);
+    private StreamedDatabase lookup(ChannelHandlerContext ctx, String name, boolean keepAlive) {
+        StreamedDatabase db = name.isEmpty() ? null : server.sources().find(name);
         if (db == null) {
             Responses.text(ctx.channel(), HttpResponseStatus.NOT_FOUND, "no database named '" + name
                     + "' on this primary", keepAlive);

@@ -1,6 +1,5 @@
 package io.walship.primary.stream;
 
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.protocol.Pos;
 import io.walship.protocol.stream.Payloads;
 import io.walship.protocol.stream.StreamRecords;
@@ -39,7 +38,7 @@ final class RecordProducer {
     private final StreamMetrics metrics;
     private final AtomicReference<SnapshotSpool> staged = new AtomicReference<>();
     private volatile Throwable stagingFailure;
-    private volatile CapturedDatabase db;
+    private volatile StreamedDatabase db;
     private volatile boolean released;
 
     private Phase phase = Phase.HELLO;
@@ -54,7 +53,7 @@ final class RecordProducer {
     private int frameSize;
     private long missingSince;
 
-    RecordProducer(String name, CapturedDatabase db, StreamSources sources, StreamServerOptions options,
+    RecordProducer(String name, StreamedDatabase db, StreamSources sources, StreamServerOptions options,
                    Executor snapshotExecutor, Runnable wake, StreamMetrics metrics) {
         this.name = name;
         this.db = db;
@@ -96,7 +95,7 @@ final class RecordProducer {
      * when that cannot be measured: nothing sent yet, another generation, an index no longer on disk.
      */
     long bytesBehind(Pos sent) {
-        CapturedDatabase d = db;
+        StreamedDatabase d = db;
         Pos p = d.position();
         if (sent == null || !p.generation().equals(sent.generation()) || sent.compareTo(p) > 0) {
             return -1;
@@ -171,7 +170,7 @@ final class RecordProducer {
     }
 
     private StreamRecord nextWal() throws IOException {
-        CapturedDatabase current = sources.find(name);
+        StreamedDatabase current = sources.find(name);
         if (current == null) {
             // a replaced database is missing for a moment while it is reopened; a removed one stays missing
             long now = System.nanoTime();
@@ -240,7 +239,7 @@ final class RecordProducer {
         phase = Phase.ANNOUNCE;
     }
 
-    private void switchTo(CapturedDatabase current) {
+    private void switchTo(StreamedDatabase current) {
         db.removeListener(wake);
         db.releaseShadow(this);
         db = current;
@@ -249,7 +248,7 @@ final class RecordProducer {
 
     /** Stages a snapshot on the snapshot executor; the WAL index it needs is held before it starts. */
     private void stage() {
-        CapturedDatabase source = db;
+        StreamedDatabase source = db;
         Pos now = source.position();
         source.holdShadowFrom(this, now.generation(), now.index());
         try {

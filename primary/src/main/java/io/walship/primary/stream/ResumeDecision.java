@@ -1,6 +1,5 @@
 package io.walship.primary.stream;
 
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.protocol.Pos;
 import io.walship.protocol.stream.proto.SnapshotReason;
 import java.io.IOException;
@@ -18,9 +17,13 @@ record ResumeDecision(Pos resume, SnapshotReason reason, String detail, String r
 
     /**
      * Decides, holding the position's shadow WAL for {@code holder} first so that a file found here is still
-     * there when the stream reads it.
+     * there when the stream reads it. Throws {@link NotYetServableException} when a relay is behind the request.
      */
-    static ResumeDecision decide(CapturedDatabase db, Pos requested, Object holder) throws IOException {
+    static ResumeDecision decide(StreamedDatabase db, Pos requested, Object holder) throws IOException {
+        String notYet = db.notYet(requested);
+        if (notYet != null) {
+            throw new NotYetServableException(notYet);
+        }
         Pos cur = db.position();
         if (requested == null) {
             return snapshot(SnapshotReason.SNAPSHOT_REASON_NO_POSITION, "no position requested");

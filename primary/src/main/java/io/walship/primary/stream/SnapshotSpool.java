@@ -1,6 +1,5 @@
 package io.walship.primary.stream;
 
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.protocol.Bytes;
 import io.walship.protocol.Pos;
 import java.io.BufferedOutputStream;
@@ -16,7 +15,7 @@ import java.util.zip.CRC32C;
 /**
  * A snapshot staged in a temporary file, then read out chunk by chunk at the follower's pace.
  *
- * <p>Why stage it: {@link CapturedDatabase#snapshot} holds off checkpoints while it runs, so it must not wait for a
+ * <p>Why stage it: {@link StreamedDatabase#snapshot} holds off checkpoints while it runs, so it must not wait for a
  * slow network; copying to local disk takes as long as the disk needs, never as long as a follower needs.
  */
 final class SnapshotSpool implements AutoCloseable {
@@ -44,7 +43,7 @@ final class SnapshotSpool implements AutoCloseable {
      * Copies the database file into {@code dir} and notes the capture position right after: every WAL frame the
      * file may already hold is at or before it, so the image plus WAL (index, 0) up to there is consistent.
      */
-    static SnapshotSpool take(CapturedDatabase db, Path dir) throws IOException {
+    static SnapshotSpool take(StreamedDatabase db, Path dir) throws IOException {
         for (int attempt = 1; ; attempt++) {
             Path f = dir == null ? Files.createTempFile("walship-snapshot-", ".db")
                     : Files.createTempFile(dir, "walship-snapshot-", ".db");

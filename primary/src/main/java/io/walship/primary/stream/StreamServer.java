@@ -7,7 +7,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.metrics.MetricsPage;
 import io.walship.protocol.Pos;
 import java.io.IOException;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The primary's HTTP/1.1 server for followers: {@code GET /stream/NAME?pos=POS}, {@code /pos/NAME},
- * {@code /metrics}, {@code /healthz} (interface.md; wire format in protocol/README.md). A follower runs the same
- * server with only {@code /metrics} and {@code /healthz} ({@link #startMonitoring}).
+ * {@code /metrics}, {@code /healthz} (interface.md; wire format in protocol/README.md). A follower started with
+ * {@code -addr} runs the same server over its own copies (a relay), with its own {@code /metrics} and
+ * {@code /healthz}.
  *
  * <p>Threads: Netty's event loops only parse requests and move bytes. Shadow WAL reads and record encoding run on
  * the I/O executor, snapshot staging on its own small executor, so a large snapshot never delays WAL for others.
@@ -58,10 +58,8 @@ public final class StreamServer implements AutoCloseable {
         this.page = page;
         this.ownsPage = ownsPage;
         this.health = health;
-        this.metrics = sources == null ? null : new StreamMetrics(page.registry(), () -> List.copyOf(sessions));
-        if (sources != null) {
-            page.add(metrics).add(sources);
-        }
+        this.metrics = new StreamMetrics(page.registry(), () -> List.copyOf(sessions));
+        page.add(metrics).add(sources);
         this.auth = new BearerAuth(options.token());
         this.pipeline = new ServerPipeline(ssl, options.limits(), () -> new HttpRouter(this));
         this.transport = Transport.select(options.nativeTransport());
@@ -81,10 +79,13 @@ public final class StreamServer implements AutoCloseable {
         return start(new StreamServer(sources, options, new MetricsPage(), true, HealthCheck.ALWAYS_OK, tls(options)));
     }
 
-    /** Binds and serves only {@code /healthz} and {@code /metrics}, from {@code page}, which the caller closes. */
-    public static StreamServer startMonitoring(StreamServerOptions options, MetricsPage page, HealthCheck health)
-            throws IOException {
-        return start(new StreamServer(null, options, page, false, health, tls(options)));
+    /**
+     * Binds and serves {@code sources} (a relaying follower's databases) with {@code /metrics} from {@code page},
+     * which the caller closes, and {@code /healthz} from {@code health}.
+     */
+    public static StreamServer start(StreamSources sources, StreamServerOptions options, MetricsPage page,
+                                     HealthCheck health) throws IOException {
+        return start(new StreamServer(sources, options, page, false, health, tls(options)));
     }
 
     private static SslContext tls(StreamServerOptions options) throws IOException {
@@ -118,8 +119,7 @@ public final class StreamServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        log.info("{} server listening on {} ({}, {})", sources != null ? "stream" : "monitoring", address(),
-                transport.name(), security());
+        log.info("stream server listening on {} ({}, {})", address(), transport.name(), security());
     }
 
     public InetSocketAddress address() {
@@ -158,12 +158,12 @@ public final class StreamServer implements AutoCloseable {
         return pipeline.served();
     }
 
-    /** The stream's meters; null on a monitoring-only server. */
+    /** The stream's meters. */
     public StreamMetrics metrics() {
         return metrics;
     }
 
-    /** The databases served, or null on a monitoring-only server. */
+    /** The databases served. */
     StreamSources sources() {
         return sources;
     }
@@ -190,7 +190,7 @@ public final class StreamServer implements AutoCloseable {
         return List.copyOf(sessions);
     }
 
-    FollowerSession newSession(Channel channel, String name, CapturedDatabase db, Pos requested) {
+    FollowerSession newSession(Channel channel, String name, StreamedDatabase db, Pos requested) {
         FollowerSession s = new FollowerSession(channel, name, requested,
                 wake -> new RecordProducer(name, db, sources, options, snapshots, wake, metrics),
                 options, io, metrics, sessions::remove);

@@ -1,6 +1,5 @@
 package io.walship.primary.stream;
 
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.metrics.MetricsSource;
 
 /**
@@ -14,5 +13,5 @@ public interface StreamSources extends MetricsSource {
      * The database currently captured under {@code name}, or null. Called on Netty's event loop for every request,
      * so it must not block; it may return a different instance later (a replaced database is captured anew).
      */
-    CapturedDatabase find(String name);
+    StreamedDatabase find(String name);
 }

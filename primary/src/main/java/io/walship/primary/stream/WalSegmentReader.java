@@ -1,6 +1,5 @@
 package io.walship.primary.stream;
 
-import io.walship.primary.capture.CapturedDatabase;
 import io.walship.protocol.Bytes;
 import io.walship.protocol.Pos;
 import io.walship.protocol.WalFormatException;
@@ -24,7 +23,7 @@ final class WalSegmentReader {
     }
 
     /** Frame size (24 + page size) of an index, from its shadow WAL header. */
-    static int frameSize(CapturedDatabase db, String gen, long index) throws IOException {
+    static int frameSize(StreamedDatabase db, String gen, long index) throws IOException {
         try {
             return WalHeader.parse(db.readShadow(gen, index, 0, WalHeader.SIZE)).frameSize();
         } catch (WalFormatException e) {
@@ -38,7 +37,7 @@ final class WalSegmentReader {
     }
 
     /** True if {@code offset} (on a frame boundary) is not inside a transaction. */
-    static boolean endsTransaction(CapturedDatabase db, Pos p, int frameSize) throws IOException {
+    static boolean endsTransaction(StreamedDatabase db, Pos p, int frameSize) throws IOException {
         if (p.offset() <= WalHeader.SIZE) {
             return true;
         }
@@ -50,7 +49,7 @@ final class WalSegmentReader {
      * The next segment from {@code from} (0 or a frame boundary) towards {@code available} (the committed length),
      * at most {@code maxBytes} long: ending on the last commit frame that fits, or partial if none does.
      */
-    static Segment next(CapturedDatabase db, Pos from, long available, int frameSize, int maxBytes) throws IOException {
+    static Segment next(StreamedDatabase db, Pos from, long available, int frameSize, int maxBytes) throws IOException {
         long s = from.offset();
         if (available - s <= maxBytes) {
             int len = (int) (available - s);
