@@ -7,11 +7,8 @@ import io.walship.follower.FollowerOptions;
 import io.walship.follower.PositionFile;
 import io.walship.follower.StreamFollower;
 import io.walship.follower.UpstreamUrl;
-import io.walship.primary.archive.Replicator;
-import io.walship.primary.capture.CheckpointMode;
-import io.walship.primary.config.DbConfig;
+import io.walship.primary.follow.ServedPrimary;
 import io.walship.primary.metrics.MetricsPage;
-import io.walship.primary.replica.ReplicaClients;
 import io.walship.primary.stream.HealthCheck;
 import io.walship.primary.stream.StreamServer;
 import io.walship.primary.stream.StreamServerOptions;
@@ -58,7 +55,7 @@ class RelayTest {
         try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
             st.execute("PRAGMA journal_mode=wal");
             st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-            PrimaryServer primary = new PrimaryServer(db, port);
+            ServedPrimary primary = start(db, port);
             Path a = dir.resolve("a.db");
             StreamFollower relayed = start(FollowerOptions.of(url(port), a));
             RelayDatabase relay = RelayDatabase.open(relayed, a, 1 << 20, () -> true);
@@ -87,13 +84,19 @@ class RelayTest {
             // next start cannot prove continuity and begins a new generation.
             write(st, null, 250, 10);
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            primary = new PrimaryServer(db, port);
+            primary = start(db, port);
             write(st, primary, 260, 30);
             Pos next = primary.position();
             assertThat(next.generation()).isNotEqualTo(at.generation());
             converge(next, a, b, c);
             assertSameRows(app, a, b, c);
         }
+    }
+
+    private ServedPrimary start(Path db, int port) throws Exception {
+        ServedPrimary p = new ServedPrimary(db, dir.resolve("replica"), port);
+        open.add(p);
+        return p;
     }
 
     private StreamFollower start(FollowerOptions options) throws Exception {
@@ -116,40 +119,11 @@ class RelayTest {
     }
 
     /** Rows {@code from..from+n}; the primary (if running) checkpoints now and then, starting a new WAL index. */
-    private static void write(Statement st, PrimaryServer primary, int from, int n) throws Exception {
+    private static void write(Statement st, ServedPrimary primary, int from, int n) throws Exception {
         for (int i = from; i < from + n; i++) {
             st.execute("INSERT INTO t (id, v) VALUES (" + i + ", '" + "r".repeat(i % 89) + "')");
             if (i % 40 == 39 && primary != null) {
                 primary.checkpoint();
-            }
-        }
-    }
-
-    /** The primary: capture, a directory replica and the stream on a fixed port, so that it can be restarted. */
-    private final class PrimaryServer implements AutoCloseable {
-        private final Replicator replicator = new Replicator(ReplicaClients::open);
-        private final Replicator.Entry entry;
-        private final StreamServer server;
-
-        PrimaryServer(Path db, int port) throws Exception {
-            entry = replicator.add(DbConfig.of(db, List.of(ReplicaClients.fromUrl("file://" + dir.resolve("replica")))));
-            server = StreamServer.start(replicator, StreamServerOptions.defaults().withAddress("127.0.0.1", port));
-            open.add(this);
-        }
-
-        Pos position() throws Exception {
-            return entry.db().capturePosition();
-        }
-
-        void checkpoint() throws Exception {
-            entry.db().checkpoint(CheckpointMode.TRUNCATE);
-        }
-
-        @Override
-        public void close() {
-            if (open.remove(this)) {
-                server.close();
-                replicator.close();
             }
         }
     }
