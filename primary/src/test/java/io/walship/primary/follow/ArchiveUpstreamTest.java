@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A follower of a walship archive alone (a directory replica written by the primary in this JVM): it starts from the
- * snapshot, follows segment after segment across WAL indexes, resumes at its own position after a restart, and
- * takes a new snapshot once retention removed the segments it needed; readers never see it go back.
+ * snapshot, follows segment after segment across WAL indexes, resumes at its own position after a restart, takes a
+ * new snapshot once retention removed the segments it needed, and moves to the generation a restarted primary
+ * begins; readers never see it go back.
  */
 class ArchiveUpstreamTest {
     private static final Duration POLL = Duration.ofMillis(50);
@@ -78,6 +79,42 @@ class ArchiveUpstreamTest {
                 assertThat(f.exposed().get(0).index()).as("continued from the new snapshot").isGreaterThanOrEqualTo(oldest);
                 assertMonotonic(List.of(before, f.exposed().get(0)));
             }
+        }
+    }
+
+    @Test
+    void movesToANewGenerationOfTheArchive() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path replica = dir.resolve("replica");
+        Path fdb = dir.resolve("follower.db");
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+            st.execute("PRAGMA journal_mode=wal");
+            st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            try (RunningFollower f = follow(fdb, replica)) {
+                Pos first;
+                try (ServedPrimary primary = new ServedPrimary(db, replica, 0)) {
+                    insert(st, 0, 50);
+                    first = primary.position();
+                    await().atMost(CONVERGE).until(() -> f.visible().filter(first::equals).isPresent());
+                }
+                // Nothing holds the WAL while the primary is down: a TRUNCATE checkpoint empties it, so the
+                // primary's next start cannot prove continuity and begins a new generation.
+                insert(st, 50, 10);
+                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                try (ServedPrimary primary = new ServedPrimary(db, replica, 0)) {
+                    insert(st, 60, 20);
+                    Pos next = primary.position();
+                    assertThat(next.generation()).isNotEqualTo(first.generation());
+                    await().atMost(CONVERGE).until(() -> f.visible().filter(next::equals).isPresent());
+                }
+                assertSameRows(app, fdb);
+            }
+        }
+    }
+
+    private static void insert(Statement st, int from, int n) throws Exception {
+        for (int i = from; i < from + n; i++) {
+            st.execute("INSERT INTO t (id, v) VALUES (" + i + ", 'g" + i + "')");
         }
     }
 
