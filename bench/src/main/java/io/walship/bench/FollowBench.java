@@ -23,8 +23,9 @@ public final class FollowBench {
      * @param rates     commits/s, 0 meaning as fast as the writer can
      * @param followers follower counts
      * @param runs      runs of each case
+     * @param via       where the followers read from
      */
-    public record Settings(Duration perCase, Duration warmup, int[] rates, int[] followers, int runs) {
+    public record Settings(Duration perCase, Duration warmup, int[] rates, int[] followers, int runs, FollowVia via) {
     }
 
     public static void run(BenchContext ctx, Settings s) throws Exception {
@@ -32,13 +33,13 @@ public final class FollowBench {
         String machine = ctx.machine();
         String loadBefore = MachineInfo.load();
         out.println("walship bench follow: " + machine);
-        out.printf(Locale.ROOT, "walship bench follow: %d s per case after %d ms warm-up, load average %s%n",
-                s.perCase().toSeconds(), s.warmup().toMillis(), loadBefore);
+        out.printf(Locale.ROOT, "walship bench follow: %d s per case after %d ms warm-up, followers via %s, load"
+                + " average %s%n", s.perCase().toSeconds(), s.warmup().toMillis(), s.via().description(), loadBefore);
         List<CaseResult> all = new ArrayList<>();
         for (int f : s.followers()) {
             for (int rate : s.rates()) {
                 for (int run = 1; run <= s.runs(); run++) {
-                    CaseResult r = new FollowCase(f, rate, run, s.perCase(), s.warmup()).run();
+                    CaseResult r = new FollowCase(s.via(), f, rate, run, s.perCase(), s.warmup()).run();
                     all.add(r);
                     out.printf(Locale.ROOT, "  followers=%d rate=%s run=%d: %d commits, %.0f/s written, %.0f/s applied, "
                                     + "capture p99 %.2f ms, lag p50 %.2f p99 %.2f max %.2f ms%n",
@@ -47,18 +48,18 @@ public final class FollowBench {
                 }
             }
         }
-        String report = report(all, machine, loadBefore, MachineInfo.load(), s.perCase(), s.warmup());
+        String report = report(all, s.via(), machine, loadBefore, MachineInfo.load(), s.perCase(), s.warmup());
         out.println();
         out.print(report);
-        ctx.writeSection(SECTION, report);
+        ctx.writeSection(s.via() == FollowVia.STREAM ? SECTION : SECTION + " via " + s.via().label(), report);
     }
 
-    static String report(List<CaseResult> results, String machine, String loadBefore, String loadAfter,
-                         Duration perCase, Duration warmup) {
+    static String report(List<CaseResult> results, FollowVia via, String machine, String loadBefore,
+                         String loadAfter, Duration perCase, Duration warmup) {
         return ReportHeader.of(machine, loadBefore, loadAfter)
                 + String.format(Locale.ROOT, "Each case: %.1f s measured after %.1f s warm-up; one ~%d-byte row per "
-                        + "commit, synchronous=NORMAL, page size 4096, loopback, no archive replica.%n%n",
-                perCase.toMillis() / 1e3, warmup.toMillis() / 1e3, BenchWriter.ROW_BYTES)
+                        + "commit, synchronous=NORMAL, page size 4096, loopback; followers via %s.%n%n",
+                perCase.toMillis() / 1e3, warmup.toMillis() / 1e3, BenchWriter.ROW_BYTES, via.description())
                 + "Capture = commit returned → primary's shadow WAL has it. Lag = commit returned → the follower's "
                 + "visible position (position file) covers it, over all followers. Readers-see = commit returned → "
                 + "the follower's local transaction holding it committed. Applied commits/s = measured commits over "

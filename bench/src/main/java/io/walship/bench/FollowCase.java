@@ -3,10 +3,19 @@ package io.walship.bench;
 import io.walship.follower.ApplierSettings;
 import io.walship.follower.FollowerOptions;
 import io.walship.follower.StreamFollower;
+import io.walship.follower.StreamUpstream;
+import io.walship.follower.Upstream;
 import io.walship.follower.UpstreamUrl;
 import io.walship.primary.archive.Replicator;
 import io.walship.primary.capture.CapturedDatabase;
 import io.walship.primary.config.DbConfig;
+import io.walship.primary.config.ReplicaConfig;
+import io.walship.primary.follow.ArchiveUpstream;
+import io.walship.primary.metrics.MetricsPage;
+import io.walship.primary.relay.RelayDatabase;
+import io.walship.primary.replica.FileReplicaClient;
+import io.walship.primary.replica.ReplicaClients;
+import io.walship.primary.stream.HealthCheck;
 import io.walship.primary.stream.StreamServer;
 import io.walship.primary.stream.StreamServerOptions;
 import io.walship.protocol.Pos;
@@ -24,13 +33,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * One run of one {@code bench follow} case, all in this JVM on loopback: a primary database captured by a
- * {@link Replicator} without archive replicas and served by a {@link StreamServer}, {@code followers}
- * {@link StreamFollower}s each with its own database, and a {@link BenchWriter}.
+ * {@link Replicator} (with a directory replica when the followers read the archive) and served by a
+ * {@link StreamServer}, {@code followers} {@link StreamFollower}s each with its own database, following the primary,
+ * the archive or the end of a chain of two relays ({@link FollowVia}), and a {@link BenchWriter}.
  *
  * <p>How lag is measured: the writer notes when each commit returned and its exact WAL end from the wal-index
  * ({@link WalIndexProbe}); capture tells which WAL index each WAL life became ({@link CaptureRecorder}), giving the
@@ -44,13 +55,15 @@ final class FollowCase {
     /** How long followers may take to apply the backlog of a case the writer outran them in. */
     private static final long CATCH_UP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
+    private final FollowVia via;
     private final int followerCount;
     private final int rate;
     private final int run;
     private final Duration duration;
     private final Duration warmup;
 
-    FollowCase(int followerCount, int rate, int run, Duration duration, Duration warmup) {
+    FollowCase(FollowVia via, int followerCount, int rate, int run, Duration duration, Duration warmup) {
+        this.via = via;
         this.followerCount = followerCount;
         this.rate = rate;
         this.run = run;
@@ -64,20 +77,28 @@ final class FollowCase {
         Files.createDirectories(primary.getParent());
         BenchWriter.createSchema(primary);
         List<Running> followers = new ArrayList<>();
-        Replicator replicator = new Replicator(rc -> {
-            throw new IllegalStateException("the benchmark runs without archive replicas");
-        });
+        List<AutoCloseable> relays = new ArrayList<>();
+        Path archive = dir.resolve("replica");
+        Replicator replicator = new Replicator(ReplicaClients::open);
         StreamServer server = null;
         WalIndexProbe probe = null;
         try {
-            CapturedDatabase db = replicator.add(DbConfig.of(primary, List.of())).db();
+            List<ReplicaConfig> replicas = via == FollowVia.ARCHIVE
+                    ? List.of(ReplicaClients.fromUrl("file://" + archive)) : List.of();
+            CapturedDatabase db = replicator.add(DbConfig.of(primary, replicas)).db();
             probe = new WalIndexProbe(primary);
             CaptureRecorder capture = new CaptureRecorder(db);
             db.addListener(capture);
             server = StreamServer.start(replicator, StreamServerOptions.defaults().withSpoolDir(dir));
             UpstreamUrl upstream = UpstreamUrl.parse("http://127.0.0.1:" + server.port() + "/" + NAME);
+            if (via == FollowVia.RELAYS) {
+                upstream = relay(relay(upstream, dir.resolve("relay-1"), relays), dir.resolve("relay-2"), relays);
+            }
             for (int i = 0; i < followerCount; i++) {
-                followers.add(Running.start(upstream, dir.resolve("follower-" + i).resolve(NAME)));
+                Path f = dir.resolve("follower-" + i).resolve(NAME);
+                followers.add(Running.start(f, via == FollowVia.ARCHIVE
+                        ? new ArchiveUpstream(new FileReplicaClient(archive), Duration.ofSeconds(1))
+                        : StreamUpstream.of(FollowerOptions.of(upstream, f))));
             }
             Pos start = db.position();
             waitUntil("followers to load the snapshot", followers, () -> allCover(followers, start.index(), start.offset()));
@@ -85,6 +106,9 @@ final class FollowCase {
         } finally {
             for (Running f : followers) {
                 f.stop();
+            }
+            for (int i = relays.size() - 1; i >= 0; i--) {
+                relays.get(i).close();
             }
             if (server != null) {
                 server.close();
@@ -95,6 +119,23 @@ final class FollowCase {
             }
             deleteTree(dir);
         }
+    }
+
+    /** A relaying follower of {@code upstream} in {@code dir}, serving on a loopback port; returns its URL. */
+    private static UpstreamUrl relay(UpstreamUrl upstream, Path dir, List<AutoCloseable> relays) throws Exception {
+        Path db = dir.resolve(NAME);
+        Running follower = Running.start(db, StreamUpstream.of(FollowerOptions.of(upstream, db)));
+        relays.add(follower::stop);
+        RelayDatabase relay = RelayDatabase.open(follower.follower, db, CapturedDatabase.DEFAULT_STREAM_RETENTION_BYTES,
+                () -> true);
+        MetricsPage page = new MetricsPage();
+        StreamServer server = StreamServer.start(Map.of(NAME, relay)::get,
+                StreamServerOptions.defaults().withSpoolDir(dir), page, HealthCheck.ALWAYS_OK);
+        relays.add(() -> {
+            server.close();
+            page.close();
+        });
+        return UpstreamUrl.parse("http://127.0.0.1:" + server.port() + "/" + NAME);
     }
 
     private CaseResult measure(Path primary, WalIndexProbe probe, CapturedDatabase db, CaptureRecorder capture,
@@ -262,10 +303,10 @@ final class FollowCase {
             this.thread = new Thread(this::loop, "bench-follower-" + dbPath.getParent().getFileName());
         }
 
-        static Running start(UpstreamUrl upstream, Path dbPath) throws IOException {
+        static Running start(Path dbPath, Upstream upstream) throws IOException {
             Files.createDirectories(dbPath.getParent());
             FollowerRecorder recorder = new FollowerRecorder();
-            StreamFollower f = StreamFollower.open(FollowerOptions.of(upstream, dbPath),
+            StreamFollower f = StreamFollower.open(dbPath, List.of(upstream), FollowerOptions.DEFAULT_MAX_BACKOFF,
                     ApplierSettings.defaults().withSteps(recorder));
             recorder.attach(f);
             Running r = new Running(dbPath, f, recorder);

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The bench follow code path end to end with tiny cases: the rows are there and every figure is a number. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -27,7 +29,7 @@ class FollowBenchTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (BenchContext ctx = BenchContext.open(results, null, "", dir, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
             FollowBench.run(ctx, new FollowBench.Settings(Duration.ofMillis(300), Duration.ofMillis(100), new int[] {200, 0},
-                    new int[] {1, 2}, 1));
+                    new int[] {1, 2}, 1, FollowVia.STREAM));
         }
 
         String file = Files.readString(results);
@@ -38,9 +40,10 @@ class FollowBenchTest {
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("followers=2 rate=max run=1");
     }
 
-    @Test
-    void figuresOfEachCaseAreFiniteAndConsistent() throws Exception {
-        CaseResult r = new FollowCase(2, 500, 1, Duration.ofMillis(300), Duration.ofMillis(100)).run();
+    @ParameterizedTest
+    @EnumSource(FollowVia.class)
+    void figuresOfEachCaseAreFiniteAndConsistent(FollowVia via) throws Exception {
+        CaseResult r = new FollowCase(via, 2, 500, 1, Duration.ofMillis(300), Duration.ofMillis(100)).run();
 
         assertThat(r.commits()).isPositive();
         assertThat(r.rowsChecked()).isTrue();

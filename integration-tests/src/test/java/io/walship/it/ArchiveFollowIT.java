@@ -175,22 +175,8 @@ class ArchiveFollowIT {
 
     /** The database and its S3 replica, in the keys walship and litestream share; retention sweeps every second. */
     private String replicaConfig(Path database) {
-        return """
-                dbs:
-                  - path: %s
-                    replicas:
-                      - type: s3
-                        endpoint: %s
-                        bucket: %s
-                        path: %s
-                        region: us-east-1
-                        force-path-style: true
-                        access-key-id: %s
-                        secret-access-key: %s
-                        sync-interval: 1s
-                        retention: 4s
-                        retention-check-interval: 1s
-                """.formatted(database, s3.endpoint(), bucket, PREFIX, ACCESS, SECRET);
+        return LitestreamConfig.s3(database, s3.endpoint().toString(), bucket, PREFIX, ACCESS, SECRET, "1s",
+                "retention: 4s", "retention-check-interval: 1s");
     }
 
     /** Waits until retention removed the WAL index after {@code pos} (or its whole generation) from the archive. */

@@ -22,6 +22,16 @@ final class LitestreamConfig {
 
     /** An S3 replica on a loopback endpoint (S3Proxy), path-style, with static keys. */
     static String s3(Path db, String endpoint, String bucket, String prefix, String accessKey, String secretKey) {
+        return s3(db, endpoint, bucket, prefix, accessKey, secretKey, "100ms");
+    }
+
+    /** The same with another sync interval and more replica keys ({@code "retention: 4s"}, one per line). */
+    static String s3(Path db, String endpoint, String bucket, String prefix, String accessKey, String secretKey,
+                     String syncInterval, String... replicaKeys) {
+        StringBuilder more = new StringBuilder();
+        for (String k : replicaKeys) {
+            more.append("        ").append(k).append('\n');
+        }
         return """
                 dbs:
                   - path: %s
@@ -34,8 +44,8 @@ final class LitestreamConfig {
                         force-path-style: true
                         access-key-id: %s
                         secret-access-key: %s
-                        sync-interval: 100ms
-                """.formatted(db, endpoint, bucket, prefix, accessKey, secretKey);
+                        sync-interval: %s
+                """.formatted(db, endpoint, bucket, prefix, accessKey, secretKey, syncInterval) + more;
     }
 
     /** The same config with an {@code age:} block on its (last) replica. */

@@ -2,8 +2,10 @@ package io.walship.bench.cli;
 
 import io.walship.bench.BenchContext;
 import io.walship.bench.FollowBench;
+import io.walship.bench.FollowVia;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -33,9 +35,26 @@ final class FollowBenchCommand extends PartCommand {
             description = "Runs of each case; use 2 or more on a shared machine (default ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = {"-via", "--via"}, paramLabel = "stream|archive|relays", defaultValue = "stream",
+            converter = Via.class, description = "Where the followers read from: the primary's stream, only its archive"
+            + " (sync-interval 1s, polled every 1s), or the end of a chain of two relays (default ${DEFAULT-VALUE}).")
+    FollowVia via;
+
     @Override
     void run(BenchContext ctx) throws Exception {
-        FollowBench.run(ctx, new FollowBench.Settings(duration, warmup, rates, followers, runs));
+        FollowBench.run(ctx, new FollowBench.Settings(duration, warmup, rates, followers, runs, via));
+    }
+
+    /** {@code stream}, {@code archive} or {@code relays}. */
+    static final class Via implements ITypeConverter<FollowVia> {
+        @Override
+        public FollowVia convert(String value) {
+            try {
+                return FollowVia.parse(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "': " + e.getMessage());
+            }
+        }
     }
 
     /** A commit rate: a positive number, or {@code max} (as 0) for as fast as the writer can. */
