@@ -135,10 +135,13 @@ class ArchiveUpstreamTest {
         }
     }
 
+    /** Until the archive and the follower are at the primary's position (the listener told the follower's too). */
     private static void converge(RunningFollower f, Replicator.Entry e, ReplicaWorker worker) {
         await().atMost(CONVERGE).pollInterval(Duration.ofMillis(20)).until(() -> {
             Pos primary = e.db().position();
-            return primary.equals(worker.position()) && f.visible().filter(primary::equals).isPresent();
+            List<Pos> exposed = f.exposed();
+            return primary.equals(worker.position()) && f.visible().filter(primary::equals).isPresent()
+                    && !exposed.isEmpty() && exposed.get(exposed.size() - 1).equals(primary);
         });
     }
 
