@@ -213,6 +213,18 @@ public final class FollowerApplier implements AutoCloseable {
         }
     }
 
+    /**
+     * Finishes, from its spool, a range whose apply failed in this process (a full disk), as {@link #open} does after
+     * a crash; then {@link #position()} is past it. The follower calls this before each reconnect, so it retries
+     * locally and asks the primary only for what follows.
+     */
+    public synchronized void resumeInterrupted() throws IOException {
+        ensureUsable();
+        if (state.pending() != null) {
+            resumePending();
+        }
+    }
+
     /** Runs the checkpoint policy now (spec §9.1): TRUNCATE, tolerating readers that pin the WAL. */
     public synchronized CheckpointResult checkpoint() throws IOException {
         ensureUsable();

@@ -25,6 +25,7 @@ final class SnapshotImageStream extends InputStream {
     private long offset;
     private boolean ended;
     private Pos consistent;
+    private boolean failed;
 
     SnapshotImageStream(StreamRecordReader source, SnapshotBegin begin) {
         this.source = source;
@@ -39,6 +40,11 @@ final class SnapshotImageStream extends InputStream {
         return consistent;
     }
 
+    /** Whether reading the image from the stream failed (as opposed to writing it locally). */
+    boolean failed() {
+        return failed;
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -48,7 +54,7 @@ final class SnapshotImageStream extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         while (pos == chunk.length) {
-            if (ended || !nextChunk()) {
+            if (ended || !nextChunkOrFail()) {
                 return -1;
             }
         }
@@ -56,6 +62,15 @@ final class SnapshotImageStream extends InputStream {
         System.arraycopy(chunk, pos, b, off, n);
         pos += n;
         return n;
+    }
+
+    private boolean nextChunkOrFail() throws IOException {
+        try {
+            return nextChunk();
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
     }
 
     private boolean nextChunk() throws IOException {

@@ -44,6 +44,8 @@ public final class StreamFollower implements AutoCloseable {
     private volatile long reconnects;
     private volatile FollowerListener listener = FollowerListener.NONE;
     private boolean announced;
+    /** The last apply failed locally: reconnects back off further until one succeeds, whatever the stream does. */
+    private boolean applyFailing;
     /**
      * After a snapshot, the end its first WAL batch must reach before anything is exposed: the snapshot's consistent
      * position (earlier, image plus WAL is not a state the primary ever had) and the position already visible in
@@ -115,6 +117,9 @@ public final class StreamFollower implements AutoCloseable {
                 }
                 log.warn("{}: {}", options.upstream(), e.getMessage());
                 listener.disconnected(e.getMessage());
+            } catch (LocalApplyException e) {
+                log.warn("{}; retrying", e.getMessage());
+                listener.disconnected(e.getMessage());
             } catch (LocalWriteDetectedException e) {
                 log.warn("{}: {}; re-syncing from a snapshot", options.dbPath(), e.getMessage());
                 listener.localWriteDetected();
@@ -140,6 +145,11 @@ public final class StreamFollower implements AutoCloseable {
     }
 
     private void session() throws IOException {
+        try {
+            applier.resumeInterrupted();
+        } catch (IOException e) {
+            throw localFailure(e);
+        }
         Pos from = applier.needsSnapshot() ? null : applier.position().orElse(null);
         HttpRequest.Builder req = HttpRequest.newBuilder(options.upstream().streamUri(from)).GET();
         if (options.token() != null && !options.token().isEmpty()) {
@@ -196,7 +206,11 @@ public final class StreamFollower implements AutoCloseable {
                     Pos floor = applier.visiblePosition().filter(p -> p.generation().equals(at.generation())).orElse(null);
                     SnapshotImageStream image = new SnapshotImageStream(source, r.record().getSnapshotBegin());
                     long started = System.nanoTime();
-                    applier.applySnapshot(at, image);
+                    try {
+                        applier.applySnapshot(at, image);
+                    } catch (IOException e) {
+                        throw image.failed() ? e : localFailure(e);
+                    }
                     listener.snapshotStaged(at, System.nanoTime() - started);
                     exposeAt = later(image.consistentPosition(), floor);
                     log.info("{}: snapshot {} received", options.dbPath(), at);
@@ -214,7 +228,9 @@ public final class StreamFollower implements AutoCloseable {
                 }
                 default -> throw new IOException("unexpected " + r.kind() + " record");
             }
-            backoff.reset();
+            if (!applyFailing) {
+                backoff.reset();
+            }
         }
     }
 
@@ -266,11 +282,29 @@ public final class StreamFollower implements AutoCloseable {
         }
         byte[] committed = incoming.committedBytes();
         long started = System.nanoTime();
-        applier.applyWal(incoming.start(), end, committed);
+        try {
+            applier.applyWal(incoming.start(), end, committed);
+        } catch (IOException e) {
+            throw localFailure(e);
+        }
+        applyFailing = false;
         listener.walApplied(end, committed.length, System.nanoTime() - started);
         exposeAt = null;
         incoming.dropCommitted();
         return incoming.isEmpty() ? null : incoming;
+    }
+
+    /**
+     * An apply call failed: a refusal (continuity, validation, a local writer, a failed verification) keeps its
+     * own handling; anything else is the local disk's or database's failure.
+     */
+    private IOException localFailure(IOException e) {
+        if (e instanceof ContinuityException || e instanceof InvalidBatchException
+                || e instanceof LocalWriteDetectedException || e instanceof VerificationFailedException) {
+            return e;
+        }
+        applyFailing = true;
+        return new LocalApplyException(options.dbPath() + ": local write failed: " + describe(e), e);
     }
 
     private static Pos later(Pos a, Pos b) {
