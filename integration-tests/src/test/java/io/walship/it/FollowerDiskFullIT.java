@@ -99,7 +99,10 @@ class FollowerDiskFullIT {
         List<String> figures = new ArrayList<>();
         try (SqliteFixture app = SqliteFixture.create(db, 4096);
                 Replicator replicator = new Replicator(ReplicaClients::open)) {
-            replicator.add(DbConfig.of(db, List.of(ReplicaClients.fromUrl(WalshipProcess.fileUrl(dir.resolve("replica"))))));
+            // No checkpoints by time: only the application moves the primary's position.
+            replicator.add(new DbConfig(db.toAbsolutePath(), null, null, DbConfig.DEFAULT_MONITOR_INTERVAL, Duration.ofHours(1),
+                    DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT, DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT,
+                    List.of(ReplicaClients.fromUrl(WalshipProcess.fileUrl(dir.resolve("replica"))))));
             Ledger ledger = new Ledger(app.connection(), SEED);
             ledger.createSchema();
             try (StreamServer server = StreamServer.start(replicator, StreamServerOptions.defaults().withAddress("127.0.0.1", 0))) {
@@ -111,7 +114,7 @@ class FollowerDiskFullIT {
                         PositionWatch watch = new PositionWatch(fdb, positions, ledger::committing)) {
                     awaitMore(() -> disk.failures(ApplyStep.BOOTSTRAP_IMAGE_WRITTEN), 0, null);
                     disk.heal();
-                    Convergence.awaitCaughtUp(primary, fdb, CONVERGE, follower::check);
+                    figures.add("bootstrap " + Convergence.awaitCaughtUp(primary, fdb, CONVERGE, follower::check) + " ms");
                     for (int r = 0; r < ChaosRounds.scale(); r++) {
                         for (ApplyStep step : WRITE_STEPS) {
                             int before = disk.failures(step);
@@ -126,13 +129,16 @@ class FollowerDiskFullIT {
                         }
                     }
                     writer.stop();
-                    // The last batch is applied but its position file write fails, and nothing more comes.
+                    // The last batch is applied but its position file write fails, and nothing more comes: the
+                    // follower must still publish its position.
                     int before = disk.failures(ApplyStep.APPLIED_PERSISTED);
                     disk.fullAt(ApplyStep.APPLIED_PERSISTED);
                     commit.run();
                     awaitMore(() -> disk.failures(ApplyStep.APPLIED_PERSISTED), before, null);
                     disk.heal();
+                    long healed = System.nanoTime();
                     Convergence.awaitSameAsPrimary(primary, app.connection(), fdb, SEED, ledger.committed(), CONVERGE, follower::check);
+                    figures.add("position published " + (System.nanoTime() - healed) / 1_000_000 + " ms after the last failure");
                     watch.finish();
                     System.out.printf("FollowerDiskFullIT (in JVM): %d transactions, %d reconnects; step failures/catch-up:"
                             + " %s%n", ledger.committed(), follower.reconnects(), figures);
