@@ -118,6 +118,9 @@ public final class StreamFollower implements AutoCloseable {
                 log.warn("{}: {}", options.upstream(), e.getMessage());
                 listener.disconnected(e.getMessage());
             } catch (LocalApplyException e) {
+                if (closed) {
+                    return;
+                }
                 log.warn("{}; retrying", e.getMessage());
                 listener.disconnected(e.getMessage());
             } catch (LocalWriteDetectedException e) {

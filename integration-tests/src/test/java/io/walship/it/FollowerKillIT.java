@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class FollowerKillIT {
     private static final long SEED = 31337L;
-    private static final int FOLLOWER_KILLS = 50;
-    private static final int PRIMARY_KILLS = 10;
+    private static final int FOLLOWER_KILLS = ChaosRounds.of(50);
+    private static final int PRIMARY_KILLS = ChaosRounds.of(10);
     private static final Duration CONVERGE = Duration.ofSeconds(60);
 
     @TempDir
