@@ -11,22 +11,21 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback that puts network faults between two parties: it forwards; drops (resets every
  * connection, and each new one as it arrives); stalls (keeps every socket open but moves no byte, a black hole);
- * delays every chunk it moves (a slow link or a slow server); or, in front of an HTTP server such as S3, answers a
- * share of new connections' first request itself with an error status. Changing the fault resets the connections
+ * delays every chunk it moves (a slow link or a slow server); or, in front of an HTTP server such as S3, answers the
+ * first request of every n-th new connection itself with an error status. Changing the fault resets the connections
  * open so far when the new one could not apply to them (errors, drops), so it takes effect on the next request.
  */
 final class FaultProxy implements AutoCloseable {
     private enum Mode { FORWARD, DROP, STALL }
 
-    /** The current fault: a mode, a delay per chunk, and HTTP answers for a share of new connections. */
-    private record Fault(Mode mode, long delayMillis, int status, double share) {
-        static final Fault NONE = new Fault(Mode.FORWARD, 0, 0, 0);
+    /** The current fault: a mode, a delay per chunk, and an HTTP status for every n-th new connection. */
+    private record Fault(Mode mode, long delayMillis, int status, int every) {
+        static final Fault NONE = new Fault(Mode.FORWARD, 0, 0, 1);
     }
 
     private final ServerSocket server;
@@ -36,6 +35,7 @@ final class FaultProxy implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong sinceSet = new AtomicLong();
     private volatile Fault fault = Fault.NONE;
     private volatile boolean closed;
 
@@ -81,27 +81,32 @@ final class FaultProxy implements AutoCloseable {
     /** The peer is gone: every connection is reset, and every new one too. */
     void drop() {
         resets.addAndGet(open.size() / 2);
-        set(new Fault(Mode.DROP, 0, 0, 0), true);
+        set(new Fault(Mode.DROP, 0, 0, 1), true);
     }
 
     /** A partition without resets: sockets stay open, nothing arrives either way until {@link #forward()}. */
     void stall() {
-        set(new Fault(Mode.STALL, 0, 0, 0), false);
+        set(new Fault(Mode.STALL, 0, 0, 1), false);
     }
 
     /** Every chunk waits {@code perChunk} before it is passed on, both ways. */
     void delay(Duration perChunk) {
-        set(new Fault(Mode.FORWARD, perChunk.toMillis(), 0, 0), false);
+        set(new Fault(Mode.FORWARD, perChunk.toMillis(), 0, 1), false);
     }
 
-    /** A share (0..1] of new connections gets {@code status} (500, 503) for its first request, then is closed. */
-    void answer(int status, double share) {
-        set(new Fault(Mode.FORWARD, 0, status, share), true);
+    /**
+     * The first new connection, and every {@code every}-th after it, gets {@code status} (500, 503) for its first
+     * request and is closed; the others are forwarded. Connections open so far are reset, so the next request
+     * meets the fault.
+     */
+    void answer(int status, int every) {
+        set(new Fault(Mode.FORWARD, 0, status, every), true);
     }
 
     private void set(Fault f, boolean resetOpen) {
         synchronized (gate) {
             fault = f;
+            sinceSet.set(0);
             gate.notifyAll();
         }
         if (resetOpen) {
@@ -122,7 +127,7 @@ final class FaultProxy implements AutoCloseable {
             if (f.mode() == Mode.DROP) {
                 resets.incrementAndGet();
                 reset(client);
-            } else if (f.status() != 0 && ThreadLocalRandom.current().nextDouble() < f.share()) {
+            } else if (f.status() != 0 && sinceSet.getAndIncrement() % f.every() == 0) {
                 start("fault-proxy-answer", () -> answer(client, f.status()));
             } else {
                 start("fault-proxy-connect", () -> connect(client));

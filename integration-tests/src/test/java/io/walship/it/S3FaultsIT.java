@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An S3 replica behind {@link FaultProxy} while the application keeps committing: in turns S3 is unreachable
- * (connections reset), answers every request 503 SlowDown or 500 InternalError, answers half of them 503, is slow
+ * (connections reset), answers every request 503 SlowDown or 500 InternalError, answers every other new connection 503, is slow
  * (every chunk delayed), stalls (connections open, no byte moves), and is unreachable while the primary is killed
  * -9 and restarted. The primary must report each failure, catch up once S3 is back, and after every round the
  * replica restores (walship's restore every round; litestream and the walship CLI in some) to a committed prefix
@@ -34,7 +34,7 @@ class S3FaultsIT {
     private static final Duration FAULT = Duration.ofSeconds(3);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
-    private enum Fault { OUTAGE, SLOW_DOWN_503, INTERNAL_ERROR_500, SLOW, STALL, HALF_503, KILL_DURING_OUTAGE }
+    private enum Fault { OUTAGE, SLOW_DOWN_503, INTERNAL_ERROR_500, SLOW, STALL, EVERY_OTHER_503, KILL_DURING_OUTAGE }
 
     @TempDir
     Path dir;
@@ -74,9 +74,9 @@ class S3FaultsIT {
                     Pos before = Convergence.awaitArchived(primary, null, CATCH_UP, walship::assertAlive);
                     switch (fault) {
                         case OUTAGE -> proxy.drop();
-                        case SLOW_DOWN_503 -> proxy.answer(503, 1.0);
-                        case INTERNAL_ERROR_500 -> proxy.answer(500, 1.0);
-                        case HALF_503 -> proxy.answer(503, 0.5);
+                        case SLOW_DOWN_503 -> proxy.answer(503, 1);
+                        case INTERNAL_ERROR_500 -> proxy.answer(500, 1);
+                        case EVERY_OTHER_503 -> proxy.answer(503, 2);
                         case SLOW -> proxy.delay(Duration.ofMillis(200));
                         case STALL -> proxy.stall();
                         case KILL_DURING_OUTAGE -> {
@@ -90,13 +90,13 @@ class S3FaultsIT {
                     writer.check();
                     switch (fault) {
                         case OUTAGE, KILL_DURING_OUTAGE -> assertThat(proxy.resets()).as(when).isGreaterThan(resetsBefore);
-                        case SLOW_DOWN_503, INTERNAL_ERROR_500, HALF_503 ->
+                        case SLOW_DOWN_503, INTERNAL_ERROR_500, EVERY_OTHER_503 ->
                                 assertThat(proxy.answered()).as(when).isGreaterThan(answeredBefore);
                         case SLOW -> assertThat(primary.archived()).as(when + ": uploads go on, slowly")
                                 .hasValueSatisfying(p -> assertThat(p).isGreaterThan(before));
                         case STALL -> { }
                     }
-                    if (fault != Fault.SLOW && fault != Fault.STALL && fault != Fault.HALF_503) {
+                    if (fault != Fault.SLOW && fault != Fault.STALL && fault != Fault.EVERY_OTHER_503) {
                         assertThat(failures(walship)).as(when + ": the primary reports failed uploads\n" + walship.describe())
                                 .isGreaterThan(fault == Fault.KILL_DURING_OUTAGE ? 0 : failedBefore);
                     }
