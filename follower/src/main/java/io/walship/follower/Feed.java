@@ -1,6 +1,7 @@
 package io.walship.follower;
 
 import io.walship.protocol.Pos;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -26,7 +27,10 @@ public final class Feed {
     private volatile FollowerListener listener = FollowerListener.NONE;
     private volatile WalTap tap = WalTap.NONE;
     private volatile Pos upstreamPosition;
-    private volatile boolean heard;
+    /** The upstream sent something this session while nothing was failing locally: the back-off starts over. */
+    private volatile boolean progressed;
+    /** The last apply failed locally: reconnects back off further until one succeeds, whatever the upstream does. */
+    private volatile boolean applyFailing;
     private IncomingWal incoming;
     /**
      * After a snapshot, the end its first WAL batch must reach before anything is exposed: the snapshot's consistent
@@ -84,15 +88,24 @@ public final class Feed {
         return upstreamPosition;
     }
 
-    /** A session starts: nothing half-received carries over from the last one. */
-    void beginSession() {
+    /**
+     * A session starts: nothing half-received carries over from the last one, and what a local failure left
+     * half-done (a pending range, a stale position file) is finished first, so the upstream is asked only for what
+     * follows.
+     */
+    void beginSession() throws IOException {
         incoming = null;
-        heard = false;
+        progressed = false;
+        try {
+            applier.resumeInterrupted();
+        } catch (IOException e) {
+            throw localFailure(e);
+        }
     }
 
-    /** True if the upstream sent anything since the session began. */
-    boolean heardFrom() {
-        return heard;
+    /** True if the upstream sent anything this session while local applies were succeeding. */
+    boolean progressed() {
+        return progressed;
     }
 
     /** The upstream accepted the session; it was at {@code upstream} then. */
@@ -108,7 +121,7 @@ public final class Feed {
     }
 
     private void heard(Pos upstream) {
-        heard = true;
+        heard();
         if (upstream != null) {
             upstreamPosition = upstream;
         }
@@ -124,11 +137,16 @@ public final class Feed {
             throw new ContinuityException("snapshot of generation " + at.generation() + ", which this follower left"
                     + " for a newer one: the upstream is behind");
         }
-        heard = true;
+        heard();
         incoming = null;
         Pos floor = applier.visiblePosition().filter(p -> p.generation().equals(at.generation())).orElse(null);
         long started = System.nanoTime();
-        applier.applySnapshot(at, image);
+        SourceStream source = new SourceStream(image);
+        try {
+            applier.applySnapshot(at, source);
+        } catch (IOException e) {
+            throw source.failed ? e : localFailure(e);
+        }
         listener.snapshotStaged(at, System.nanoTime() - started);
         exposeAt = later(consistent.get(), floor);
     }
@@ -139,7 +157,7 @@ public final class Feed {
      * or the batch is full; {@code partial} bytes end inside a transaction and wait for the rest.
      */
     public void segment(Pos start, Pos end, Pos previous, boolean partial, byte[] payload) throws IOException {
-        heard = true;
+        heard();
         Pos expected = incoming != null ? incoming.end() : applier.position().orElse(null);
         boolean continues = start.equals(expected) || previous != null && previous.equals(expected);
         if (!continues) {
@@ -177,7 +195,12 @@ public final class Feed {
         Pos before = applier.visiblePosition().orElse(null);
         tap.wal(incoming.start(), end, committed);
         long started = System.nanoTime();
-        applier.applyWal(incoming.start(), end, committed);
+        try {
+            applier.applyWal(incoming.start(), end, committed);
+        } catch (IOException e) {
+            throw localFailure(e);
+        }
+        applyFailing = false;
         if (before != null && !before.generation().equals(end.generation())) {
             left.remove(before.generation());
             left.add(before.generation());
@@ -194,10 +217,60 @@ public final class Feed {
         }
     }
 
+    /**
+     * An apply call failed: a refusal (continuity, validation, a local writer, a failed verification) keeps its
+     * own handling; anything else is the local disk's or database's failure, not the upstream's.
+     */
+    private IOException localFailure(IOException e) {
+        if (e instanceof ContinuityException || e instanceof InvalidBatchException
+                || e instanceof LocalWriteDetectedException || e instanceof VerificationFailedException) {
+            return e;
+        }
+        applyFailing = true;
+        String m = e.getMessage();
+        return new LocalApplyException(dbPath + ": local write failed: "
+                + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m), e);
+    }
+
+    private void heard() {
+        if (!applyFailing) {
+            progressed = true;
+        }
+    }
+
     private static Pos later(Pos a, Pos b) {
         if (a == null || b == null) {
             return a == null ? b : a;
         }
         return !a.generation().equals(b.generation()) || a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** An upstream's snapshot image that remembers whether reading it failed (as opposed to writing it locally). */
+    private static final class SourceStream extends FilterInputStream {
+        boolean failed;
+
+        SourceStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
     }
 }

@@ -249,6 +249,20 @@ public final class FollowerApplier implements AutoCloseable {
         }
     }
 
+    /**
+     * Finishes what a failed call left in this process (a full disk), as {@link #open} does after a crash: re-applies
+     * a pending range from its spool, so {@link #position()} is past it, and writes a position file left behind the
+     * applied position (its write failed after the journal's, and an idle primary may send nothing more to apply).
+     * The follower calls this before each reconnect, so it retries locally and asks the primary only for what follows.
+     */
+    public synchronized void resumeInterrupted() throws IOException {
+        ensureUsable();
+        if (state.pending() != null) {
+            resumePending();
+        }
+        publishPositionIfBehind();
+    }
+
     /** Runs the checkpoint policy now (spec §9.1): TRUNCATE, tolerating readers that pin the WAL. */
     public synchronized CheckpointResult checkpoint() throws IOException {
         ensureUsable();

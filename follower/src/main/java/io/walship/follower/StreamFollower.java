@@ -129,12 +129,12 @@ public final class StreamFollower implements AutoCloseable {
         while (!closed) {
             int at = current;
             Upstream up = upstreams.get(at);
-            feed.beginSession();
             failingBack = false;
             sessionStarted = System.nanoTime();
             active = up;
             boolean failed = false;
             try {
+                feed.beginSession();
                 up.follow(feed);
                 listener.disconnected(up + " ended the stream");
             } catch (UpstreamException e) {
@@ -144,6 +144,12 @@ public final class StreamFollower implements AutoCloseable {
                 log.warn("{}: {}", up, e.getMessage());
                 listener.disconnected(e.getMessage());
                 failed = true;
+            } catch (LocalApplyException e) {
+                if (closed) {
+                    return;
+                }
+                log.warn("{}; retrying", e.getMessage());
+                listener.disconnected(e.getMessage());
             } catch (LocalWriteDetectedException e) {
                 log.warn("{}: {}; re-syncing from a snapshot", dbPath, e.getMessage());
                 listener.localWriteDetected();
@@ -162,7 +168,7 @@ public final class StreamFollower implements AutoCloseable {
             } finally {
                 active = null;
             }
-            if (feed.heardFrom()) {
+            if (feed.progressed()) {
                 backoff.reset();
             }
             if (closed) {

@@ -15,6 +15,14 @@ final class CommitPositions {
     private final Map<String, TreeMap<Pos, Long>> byGeneration = new HashMap<>();
     private int recorded;
 
+    /** The application's step: commit the next ledger transaction, then record the primary's position for it. */
+    AppWriter.Step commitAndRecord(Ledger ledger, PrimaryHttp primary) {
+        return () -> {
+            long t = ledger.commitNext();
+            primary.pos().ifPresent(p -> record(p, t));
+        };
+    }
+
     synchronized void record(Pos pos, long transaction) {
         byGeneration.computeIfAbsent(pos.generation(), g -> new TreeMap<>()).merge(pos, transaction, Math::max);
         recorded++;

@@ -198,7 +198,7 @@ class CredentialRotationIT {
                 assertThat(generations(name)).as(name + ": generations in the replica").hasSize(1);
             }
             assertThat(nextSnapshots(metrics)).as("snapshot timers untouched by the outage").isEqualTo(nextSnapshot);
-            assertThat(count(walship, "new generation")).as("one generation per database, from the first start").isEqualTo(3);
+            assertThat(walship.countLines("new generation")).as("one generation per database, from the first start").isEqualTo(3);
 
             ProcessResult stopped = walship.terminate(Duration.ofSeconds(60));
             assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
@@ -264,13 +264,9 @@ class CredentialRotationIT {
         return r.body();
     }
 
-    private static int count(RunningProcess p, String text) {
-        return (int) (p.stdout() + p.stderr()).lines().filter(l -> l.contains(text)).count();
-    }
-
     private static void awaitLines(RunningProcess p, String text, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (count(p, text) < atLeast) {
+        while (p.countLines(text) < atLeast) {
             if (System.nanoTime() > deadline || !p.isAlive()) {
                 throw new AssertionError("expected " + atLeast + " lines with \"" + text + "\"\n" + p.describe());
             }

@@ -63,8 +63,9 @@ final class DbCompare {
         }
     }
 
+    /** Read-only: also safe on a live follower's database, where a read-write connection must not checkpoint. */
     static void assertIntegrityOk(Path db) throws SQLException {
-        try (Connection c = SqliteFixture.open(db)) {
+        try (Connection c = SqliteFixture.openReadOnly(db)) {
             String r = SqliteFixture.queryString(c, "PRAGMA integrity_check");
             if (!"ok".equals(r)) {
                 throw new AssertionError(db + ": integrity_check: " + r);

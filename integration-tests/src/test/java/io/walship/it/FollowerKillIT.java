@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.walship.follower.PositionFile;
 import io.walship.protocol.Pos;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
 
 /**
  * kill -9 torture for live streaming while the application keeps committing and records {@code GET /pos} after
@@ -30,8 +26,8 @@ import org.sqlite.SQLiteConfig;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class FollowerKillIT {
     private static final long SEED = 31337L;
-    private static final int FOLLOWER_KILLS = 50;
-    private static final int PRIMARY_KILLS = 10;
+    private static final int FOLLOWER_KILLS = ChaosRounds.of(50);
+    private static final int PRIMARY_KILLS = ChaosRounds.of(10);
     private static final Duration CONVERGE = Duration.ofSeconds(60);
 
     @TempDir
@@ -54,16 +50,13 @@ class FollowerKillIT {
             ledger.createSchema();
             RunningProcess walship = WalshipProcess.replicateServing(db, replica, port);
             RunningProcess follower = null;
-            try (AppWriter writer = new AppWriter("ledger-writer", 10, () -> {
-                long t = ledger.commitNext();
-                primary.pos().ifPresent(p -> positions.record(p, t));
-            })) {
+            try (AppWriter writer = new AppWriter("ledger-writer", 10, positions.commitAndRecord(ledger, primary))) {
                 long catchUpMillis = 0;
                 for (int i = 0; i < FOLLOWER_KILLS; i++) {
                     follower = WalshipProcess.follow(primary.followUrl(), fdb);
                     if (i % 2 == 0) {
                         // Converge first, then die while streaming.
-                        catchUpMillis = Math.max(catchUpMillis, awaitCaughtUp(primary, fdb, follower));
+                        catchUpMillis = Math.max(catchUpMillis, Convergence.awaitCaughtUp(primary, fdb, CONVERGE, follower::assertAlive));
                         Thread.sleep(random.nextInt(400));
                     } else {
                         // Die anywhere from JVM start through snapshot or catch-up.
@@ -87,7 +80,7 @@ class FollowerKillIT {
                         generations++;
                         generation = now;
                     }
-                    reconnectMillis = Math.max(reconnectMillis, awaitCaughtUp(primary, fdb, follower));
+                    reconnectMillis = Math.max(reconnectMillis, Convergence.awaitCaughtUp(primary, fdb, CONVERGE, follower::assertAlive));
                     checkLivePosition(fdb, "primary kill " + j);
                 }
                 writer.stop();
@@ -120,19 +113,7 @@ class FollowerKillIT {
         if (pos.isEmpty()) {
             return; // killed before the first snapshot became visible
         }
-        long k;
-        SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setReadOnly(true);
-        cfg.setBusyTimeout(5000);
-        try (Connection c = cfg.createConnection("jdbc:sqlite:" + fdb);
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(Ledger.INVARIANT_SQL)) {
-            rs.next();
-            long[] row = new long[6];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = rs.getLong(i + 1);
-            }
-            k = Ledger.checkInvariant(row, when);
-        }
+        long k = Ledger.readOnlyState(fdb, when);
         assertThat(k).as("%s: follower shows transaction %d, only %d committed", when, k, committed)
                 .isLessThanOrEqualTo(committed);
         long promised = positions.visibleAt(pos.get());
@@ -150,24 +131,5 @@ class FollowerKillIT {
             highestSeen.put(p.generation(), p);
         });
         return pos;
-    }
-
-    /** Waits until the follower is at or past the primary's position of now (same generation); returns the wait. */
-    private static long awaitCaughtUp(PrimaryHttp primary, Path fdb, RunningProcess follower) throws Exception {
-        long start = System.nanoTime();
-        Pos target = primary.pos().orElseThrow();
-        PositionFile file = PositionFile.of(fdb);
-        while (true) {
-            follower.assertAlive();
-            Optional<Pos> p = Convergence.read(file);
-            if (p.isPresent() && p.get().generation().equals(target.generation()) && p.get().compareTo(target) >= 0) {
-                return (System.nanoTime() - start) / 1_000_000;
-            }
-            if (System.nanoTime() - start > CONVERGE.toNanos()) {
-                throw new AssertionError("follower did not reach " + target + " within " + CONVERGE + ": at " + p
-                        + "\n" + follower.describe());
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,15 +73,7 @@ final class FollowerReaders implements AutoCloseable {
         long seen = 0;
         try (Connection c = cfg.createConnection("jdbc:sqlite:" + db)) {
             while (running.get()) {
-                long k;
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(Ledger.INVARIANT_SQL)) {
-                    rs.next();
-                    long[] row = new long[6];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = rs.getLong(i + 1);
-                    }
-                    k = Ledger.checkInvariant(row, db + " (JDBC" + (readOnly ? " read-only" : "") + ")");
-                }
+                long k = Ledger.visibleState(c, db + " (JDBC" + (readOnly ? " read-only" : "") + ")");
                 if (k < seen) {
                     throw new AssertionError(db + ": a JDBC reader saw transaction " + seen + ", then only " + k);
                 }

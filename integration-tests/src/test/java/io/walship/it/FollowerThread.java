@@ -1,5 +1,6 @@
 package io.walship.it;
 
+import io.walship.follower.ApplierSettings;
 import io.walship.follower.FollowerOptions;
 import io.walship.follower.StreamFollower;
 import io.walship.follower.UpstreamUrl;
@@ -14,8 +15,13 @@ final class FollowerThread implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     FollowerThread(String upstream, Path db) throws Exception {
+        this(upstream, db, ApplierSettings.defaults());
+    }
+
+    /** With applier tuning, e.g. a {@link FailingDisk} observing the apply steps. */
+    FollowerThread(String upstream, Path db, ApplierSettings settings) throws Exception {
         this.db = db;
-        this.follower = StreamFollower.open(FollowerOptions.of(UpstreamUrl.parse(upstream), db));
+        this.follower = StreamFollower.open(FollowerOptions.of(UpstreamUrl.parse(upstream), db), settings);
         this.thread = new Thread(() -> {
             try {
                 follower.run();

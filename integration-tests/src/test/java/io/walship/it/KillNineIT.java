@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KillNineIT {
-    private static final int KILLS = 20;
+    private static final int KILLS = ChaosRounds.of(20);
     private static final long SEED = 20240917L;
 
     @TempDir

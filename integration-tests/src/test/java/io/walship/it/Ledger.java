@@ -23,6 +23,7 @@ final class Ledger {
     private final Connection c;
     private final long seed;
     private volatile long committed;
+    private volatile long committing;
 
     Ledger(Connection c, long seed) {
         this.c = c;
@@ -39,6 +40,14 @@ final class Ledger {
     /** The highest transaction known committed (its COMMIT returned). */
     long committed() {
         return committed;
+    }
+
+    /**
+     * The highest transaction that may be committed: its COMMIT was issued, and others may see it before the call
+     * returns. What a reader sees lies between a {@link #committed()} read before and this one read after.
+     */
+    long committing() {
+        return committing;
     }
 
     /** Commits the next transaction and returns its id. */
@@ -74,6 +83,7 @@ final class Ledger {
                 ps.setLong(1, t - SCRATCH);
                 ps.executeUpdate();
             }
+            committing = t;
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
@@ -144,6 +154,28 @@ final class Ledger {
                     + ", head " + row[2] + ", scratch rows " + row[3] + ", items announced " + row[4] + ", items present " + row[5]);
         }
         return k;
+    }
+
+    /** Runs {@link #INVARIANT_SQL} on {@code c} and checks it; returns the state's {@code k}. */
+    static long visibleState(Connection c, String where) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INVARIANT_SQL)) {
+            rs.next();
+            long[] row = new long[6];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = rs.getLong(i + 1);
+            }
+            return checkInvariant(row, where);
+        }
+    }
+
+    /**
+     * The committed state a reader of {@code db} sees now, through a read-only connection (which never creates the
+     * file, and never checkpoints on close as a last read-write connection would).
+     */
+    static long readOnlyState(Path db, String where) throws SQLException {
+        try (Connection c = SqliteFixture.openReadOnly(db)) {
+            return visibleState(c, where);
+        }
     }
 
     private static void checkItems(Connection r, Path db, long seed, long k) throws SQLException {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
@@ -34,6 +35,38 @@ final class PrimaryHttp {
     /** {@code http://HOST:PORT/NAME}, what {@code walship follow} takes. */
     String followUrl() {
         return base + "/" + name;
+    }
+
+    /**
+     * The position up to which the primary reports its (single) replica holds everything: Litestream's
+     * {@code litestream_replica_wal_index}/{@code _offset} in the generation {@code /pos} names before and after
+     * the scrape. Empty before the first sync, while the primary does not answer or when its generation changed.
+     */
+    Optional<Pos> archived() {
+        Optional<Pos> before = pos();
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Double> samples;
+        try {
+            samples = MetricsScrape.scrape(URI.create(base + "/metrics"));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        Optional<Double> index = sample(samples, "litestream_replica_wal_index{");
+        Optional<Double> offset = sample(samples, "litestream_replica_wal_offset{");
+        Optional<Pos> after = pos();
+        if (index.isEmpty() || offset.isEmpty() || !after.map(Pos::generation).equals(before.map(Pos::generation))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Pos(before.get().generation(), index.get().longValue(), offset.get().longValue()));
+    }
+
+    private static Optional<Double> sample(Map<String, Double> samples, String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(Map.Entry::getValue).findFirst();
     }
 
     /** The primary's position, or empty while it does not answer (e.g. it is being restarted). */

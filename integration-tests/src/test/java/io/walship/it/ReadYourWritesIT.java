@@ -13,8 +13,6 @@ import io.walship.primary.stream.StreamServerOptions;
 import io.walship.protocol.Pos;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -89,13 +87,6 @@ class ReadYourWritesIT {
     }
 
     private static long visibleTransaction(Connection c) throws Exception {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(Ledger.INVARIANT_SQL)) {
-            rs.next();
-            long[] row = new long[6];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = rs.getLong(i + 1);
-            }
-            return Ledger.checkInvariant(row, "follower");
-        }
+        return Ledger.visibleState(c, "follower");
     }
 }

@@ -75,6 +75,11 @@ final class RunningProcess implements AutoCloseable {
         return read(err);
     }
 
+    /** How many lines of either stream contain {@code text} so far. */
+    int countLines(String text) {
+        return (int) (stdout() + stderr()).lines().filter(l -> l.contains(text)).count();
+    }
+
     /** Fails, with everything the process said, if it has exited. */
     void assertAlive() {
         if (!process.isAlive()) {

@@ -43,6 +43,14 @@ final class SqliteFixture implements AutoCloseable {
         return cfg.createConnection("jdbc:sqlite:" + path);
     }
 
+    /** A read-only connection: never creates the file, never checkpoints on close. */
+    static Connection openReadOnly(Path path) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setReadOnly(true);
+        cfg.setBusyTimeout(5000);
+        return cfg.createConnection("jdbc:sqlite:" + path);
+    }
+
     Path path() {
         return path;
     }

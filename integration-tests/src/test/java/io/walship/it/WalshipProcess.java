@@ -74,6 +74,13 @@ final class WalshipProcess {
         return p;
     }
 
+    /** {@code walship replicate -config FILE} of a config with {@code addr}; returns once it serves followers. */
+    static RunningProcess replicateConfig(Path config) {
+        RunningProcess p = start("replicate", "-config", config.toString());
+        p.awaitLine(l -> l.contains("serving followers on"), TIMEOUT);
+        return p;
+    }
+
     /** {@code walship follow [extra flags] PRIMARY_URL DB}; does not wait (the first snapshot shows as the position file). */
     static RunningProcess follow(String primaryUrl, Path db, String... flags) {
         List<String> args = new ArrayList<>();

@@ -14,6 +14,7 @@ import io.walship.primary.config.DirScanner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
     static final long WATCHED_POLL_MILLIS = 100;
 
     private final Function<ReplicaConfig, ReplicaClient> clients;
+    private final Clock clock;
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -60,7 +62,8 @@ public final class Replicator implements AutoCloseable, StreamSources {
     private final DaemonIdentity self = DaemonIdentity.current();
 
     /**
-     * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked,
+     * One database with its replicas; {@code lastFullSync} is when the capture loop last synced it unasked (on the
+     * monotonic clock, in milliseconds),
      * {@code tasks} its scheduled timers, {@code backlog} the local shadow WAL its replicas still need.
      */
     public record Entry(CapturedDatabase db, List<ReplicaWorker> workers, AtomicLong lastFullSync,
@@ -68,7 +71,16 @@ public final class Replicator implements AutoCloseable, StreamSources {
     }
 
     public Replicator(Function<ReplicaConfig, ReplicaClient> clients) {
+        this(clients, Clock.systemUTC());
+    }
+
+    /**
+     * {@code clock}: the wall clock that dates snapshot and retention timers and reported times (tests set it
+     * back and forth); intervals between captures and upload retries run on the monotonic clock, whatever it says.
+     */
+    public Replicator(Function<ReplicaConfig, ReplicaClient> clients, Clock clock) {
         this.clients = clients;
+        this.clock = clock;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "walship-archive");
             t.setDaemon(true);
@@ -108,7 +120,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
             }
             throw e;
         }
-        Entry entry = new Entry(db, workers, new AtomicLong(System.currentTimeMillis()), new CopyOnWriteArrayList<>(),
+        Entry entry = new Entry(db, workers, new AtomicLong(monotonicMillis()), new CopyOnWriteArrayList<>(),
                 new BacklogBudget(db, config.backlogBudget()));
         entries.add(entry);
         watcher.watch(db.walPath());
@@ -185,11 +197,11 @@ public final class Replicator implements AutoCloseable, StreamSources {
         if (retention != null && !retention.isZero()) {
             Duration every = Duration.ofMillis(Math.min(millis(w.config().retentionCheckInterval(), 3_600_000),
                     retention.toMillis()));
-            scheduleAt(entry, Instant.now().plus(every), w::nextRetentionAt, () -> retainTick(entry, w, retention, every));
+            scheduleAt(entry, clock.instant().plus(every), w::nextRetentionAt, () -> retainTick(entry, w, retention, every));
         }
         Duration snapshotEvery = w.config().snapshotInterval();
         if (snapshotEvery != null && !snapshotEvery.isZero()) {
-            Instant first = Instant.now().plus(snapshotEvery);
+            Instant first = clock.instant().plus(snapshotEvery);
             log.info("{}: replica {}: next snapshot at {}", entry.db().path(), w.name(), first);
             scheduleAt(entry, first, w::nextSnapshotAt, () -> snapshotTick(entry, w, snapshotEvery));
         }
@@ -204,7 +216,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
             return;
         }
         record.accept(at);
-        long delay = Math.max(0, at.toEpochMilli() - System.currentTimeMillis());
+        long delay = Math.max(0, at.toEpochMilli() - clock.millis());
         try {
             entry.tasks().removeIf(ScheduledFuture::isDone);
             entry.tasks().add(scheduler.schedule(tick, delay, TimeUnit.MILLISECONDS));
@@ -216,7 +228,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
     /** Syncs a database as soon as its WAL changes size, and at least every monitor interval. */
     private void captureLoop() {
         long pollMillis = watcher.active() ? WATCHED_POLL_MILLIS : CAPTURE_POLL_MILLIS;
-        long lastPoll = 0;
+        long lastPoll = monotonicMillis() - pollMillis;
         while (running.get()) {
             WalWatcher.Changes changes;
             try {
@@ -225,7 +237,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
                 Thread.currentThread().interrupt();
                 return;
             }
-            long now = System.currentTimeMillis();
+            long now = monotonicMillis();
             boolean poll = now - lastPoll >= pollMillis;
             if (poll) {
                 lastPoll = now;
@@ -321,21 +333,20 @@ public final class Replicator implements AutoCloseable, StreamSources {
      * shadow WALs stay on disk (within the backlog budget) and the worker resumes from the replica's own listing.
      */
     private void syncWorker(Entry entry, ReplicaWorker w) {
-        if (!w.health().due(Instant.now())) {
+        if (!w.health().due()) {
             return;
         }
         try {
             w.sync();
-            int ended = w.health().succeeded(Instant.now());
+            int ended = w.health().succeeded(clock.instant());
             if (ended > 0) {
                 log.info("{}: replica {}: uploads resumed after {} failed attempts; replica is at {}", entry.db().path(),
                         w.name(), ended, w.position() == null ? "?" : w.position().toLitestreamString());
             }
             retainShadow(entry);
         } catch (IOException | RuntimeException ex) {
-            Instant since = w.health().failingSince();
-            Duration wait = w.health().failed(Instant.now(), ex.getMessage());
-            long failingFor = since == null ? 0 : Duration.between(since, Instant.now()).toSeconds();
+            Duration wait = w.health().failed(clock.instant(), ex.getMessage());
+            long failingFor = w.health().failingFor().toSeconds();
             log.warn("{}: replica {}: upload failed (attempt {}, failing for {} s, next attempt in {} ms, {} bytes of WAL"
                     + " kept locally meanwhile): {}", entry.db().path(), w.name(), w.health().failures(), failingFor,
                     wait.toMillis(), entry.backlog().bytes(), ex.getMessage());
@@ -374,7 +385,7 @@ public final class Replicator implements AutoCloseable, StreamSources {
         } catch (IOException | RuntimeException ex) {
             log.warn("{}: replica {}: retention failed: {}", entry.db().path(), w.name(), ex.getMessage());
         }
-        scheduleAt(entry, Instant.now().plus(every), w::nextRetentionAt, () -> retainTick(entry, w, retention, every));
+        scheduleAt(entry, clock.instant().plus(every), w::nextRetentionAt, () -> retainTick(entry, w, retention, every));
     }
 
     /**
@@ -388,17 +399,17 @@ public final class Replicator implements AutoCloseable, StreamSources {
         Instant next;
         try {
             Instant last = w.lastSnapshotAt();
-            Instant due = last == null ? Instant.now() : last.plus(every);
-            if (!Instant.now().isBefore(due)) {
+            Instant due = last == null ? clock.instant() : last.plus(every);
+            if (!clock.instant().isBefore(due)) {
                 w.snapshotNow();
-                next = Instant.now().plus(every);
+                next = clock.instant().plus(every);
                 log.info("{}: replica {}: next snapshot at {}", entry.db().path(), w.name(), next);
             } else {
                 next = due;
             }
         } catch (IOException | RuntimeException ex) {
             Duration retry = every.compareTo(UploadHealth.MAX_BACKOFF) < 0 ? every : UploadHealth.MAX_BACKOFF;
-            next = Instant.now().plus(retry);
+            next = clock.instant().plus(retry);
             log.warn("{}: replica {}: snapshot failed, retrying at {}: {}", entry.db().path(), w.name(), next,
                     ex.getMessage());
         }
@@ -520,6 +531,10 @@ public final class Replicator implements AutoCloseable, StreamSources {
         for (Entry e : entries) {
             e.db().close();
         }
+    }
+
+    private static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     private static long millis(Duration d, long fallback) {

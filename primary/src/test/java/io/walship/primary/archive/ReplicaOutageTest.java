@@ -38,6 +38,7 @@ class ReplicaOutageTest {
     Replicator replicator;
     SwitchableReplica replica;
     Path dbPath;
+    final JumpingClock clock = new JumpingClock();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -63,7 +64,7 @@ class ReplicaOutageTest {
         // Small checkpoint thresholds: the outage spans many WAL indexes.
         DbConfig config = new DbConfig(dbPath, null, null, Duration.ofMillis(100), Duration.ofMinutes(1), 50, 100,
                 List.of(rc), null, backlogBudget);
-        replicator = new Replicator(c -> replica);
+        replicator = new Replicator(c -> replica, clock);
         return replicator.add(config);
     }
 
@@ -128,6 +129,32 @@ class ReplicaOutageTest {
         assertThat(replica.snapshots(generation)).as("no snapshot needed: the WAL is contiguous").hasSize(1);
         assertThat(w.nextSnapshotAt()).isEqualTo(nextSnapshot);
         assertThat(restoredRows()).isEqualTo(written[0]);
+    }
+
+    /**
+     * NTP (or a device without a battery-backed clock) sets the wall clock back an hour while S3 is down: the
+     * upload back-off must not wait for the wall clock to come back, nor must a second generation start.
+     */
+    @Test
+    void aWallClockSetBackDuringAnOutageDoesNotHoldUploadsBack() throws Exception {
+        Replicator.Entry e = start(DbConfig.DEFAULT_BACKLOG_BUDGET);
+        write(20);
+        awaitCaughtUp(e);
+        ReplicaWorker w = e.workers().get(0);
+        String generation = e.db().position().generation();
+
+        replica.down = true;
+        write(50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.health().failures() >= 4);
+        clock.jump(Duration.ofHours(-1));
+        write(50);
+        replica.down = false;
+        awaitCaughtUp(e);
+        clock.jump(Duration.ofDays(2));
+        write(10);
+        awaitCaughtUp(e);
+        assertThat(replica.generations()).containsExactly(generation);
+        assertThat(restoredRows()).isEqualTo(130);
     }
 
     @Test
