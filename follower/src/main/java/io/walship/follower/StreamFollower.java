@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,8 @@ public final class StreamFollower implements AutoCloseable {
     private volatile boolean failingBack;
     private volatile long reconnects;
     private volatile FollowerListener listener = FollowerListener.NONE;
+    /** Upstreams that refused for good since the follower last made progress. */
+    private final Set<Integer> refused = new HashSet<>();
 
     private StreamFollower(Path dbPath, List<Upstream> upstreams, Duration maxBackoff, FollowerApplier applier) {
         this.dbPath = dbPath;
@@ -121,9 +125,9 @@ public final class StreamFollower implements AutoCloseable {
     }
 
     /**
-     * Follows until {@link #close()}. Returns normally only when closed; throws {@link UpstreamException} when an
-     * upstream refuses in a way retrying will not fix (wrong token, unknown database), {@link TlsRefusedException}
-     * when TLS trust fails.
+     * Follows until {@link #close()}. Returns normally only when closed; throws {@link UpstreamException} when
+     * every upstream refused in a way retrying will not fix (wrong token, unknown database), or
+     * {@link TlsRefusedException} when TLS trust failed (the last upstream's refusal).
      */
     public void run() throws IOException {
         while (!closed) {
@@ -139,9 +143,14 @@ public final class StreamFollower implements AutoCloseable {
                 listener.disconnected(up + " ended the stream");
             } catch (UpstreamException e) {
                 if (e.fatal()) {
-                    throw e;
+                    refusedBy(at, e);
+                } else {
+                    log.warn("{}: {}", up, e.getMessage());
                 }
-                log.warn("{}: {}", up, e.getMessage());
+                listener.disconnected(e.getMessage());
+                failed = true;
+            } catch (TlsRefusedException e) {
+                refusedBy(at, e);
                 listener.disconnected(e.getMessage());
                 failed = true;
             } catch (LocalApplyException e) {
@@ -154,7 +163,7 @@ public final class StreamFollower implements AutoCloseable {
                 log.warn("{}: {}; re-syncing from a snapshot", dbPath, e.getMessage());
                 listener.localWriteDetected();
                 listener.disconnected("re-syncing after a local write");
-            } catch (FollowerLockedException | VerificationFailedException | TlsRefusedException e) {
+            } catch (FollowerLockedException | VerificationFailedException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 if (closed) {
@@ -170,6 +179,7 @@ public final class StreamFollower implements AutoCloseable {
             }
             if (feed.progressed()) {
                 backoff.reset();
+                refused.clear();
             }
             if (closed) {
                 return;
@@ -186,6 +196,19 @@ public final class StreamFollower implements AutoCloseable {
             reconnects++;
             sleep(backoff.nextMillis());
         }
+    }
+
+    /**
+     * An upstream refused in a way retrying will not fix (wrong token, unknown database, TLS trust). With other
+     * upstreams to try the follower moves on, loudly; once every upstream has refused since the last progress, it
+     * stops with this refusal.
+     */
+    private void refusedBy(int at, IOException e) throws IOException {
+        refused.add(at);
+        if (refused.size() >= upstreams.size()) {
+            throw e;
+        }
+        log.error("{}; trying the other upstreams", e.getMessage());
     }
 
     /** Watchdog tick: lets the session check its connection, and ends a fallback session to retry the first. */

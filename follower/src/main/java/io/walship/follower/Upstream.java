@@ -11,7 +11,8 @@ public interface Upstream {
 
     /**
      * One session: feeds {@code feed} from its position (or a snapshot when it needs one) until the upstream ends
-     * the session (returns) or fails (throws; {@link UpstreamException#fatal()} ones stop the follower).
+     * the session (returns) or fails (throws; after a {@link UpstreamException#fatal()} one the follower tries its
+     * other upstreams, and stops when all of them refused).
      */
     void follow(Feed feed) throws IOException;
 

@@ -1,11 +1,15 @@
 package io.walship.primary.follow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.walship.follower.ApplierSettings;
 import io.walship.follower.FollowerOptions;
+import io.walship.follower.StreamFollower;
 import io.walship.follower.StreamUpstream;
 import io.walship.follower.Upstream;
+import io.walship.follower.UpstreamException;
 import io.walship.follower.UpstreamUrl;
 import io.walship.primary.replica.FileReplicaClient;
 import io.walship.protocol.Pos;
@@ -70,6 +74,39 @@ class FailoverTest {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(220);
                 assertThat(rs.getLong(2)).isEqualTo(219L * 220 / 2);
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamThatRefusesForGoodIsPassedOverAndTheFollowerStopsOnlyWhenAllRefuse() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path replica = dir.resolve("replica");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement();
+             ServedPrimary primary = new ServedPrimary(db, replica, port)) {
+            st.execute("PRAGMA journal_mode=wal");
+            st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            insert(st, 0, 50);
+            Pos end = primary.position();
+            // the primary serves no database of that name: 404, which retrying will not fix
+            UpstreamUrl unknown = UpstreamUrl.parse("http://127.0.0.1:" + port + "/other.db");
+            Path fdb = dir.resolve("follower.db");
+            Upstream archive = new ArchiveUpstream(new FileReplicaClient(replica), Duration.ofMillis(50));
+            try (RunningFollower f = new RunningFollower(fdb, List.of(StreamUpstream.of(FollowerOptions.of(unknown, fdb)),
+                    archive))) {
+                await().atMost(CONVERGE).until(() -> f.visible().filter(end::equals).isPresent());
+                assertThat(f.follower().upstream()).isSameAs(archive);
+            }
+
+            Path alone = dir.resolve("alone.db");
+            try (StreamFollower f = StreamFollower.open(alone, List.of(StreamUpstream.of(FollowerOptions.of(unknown, alone)),
+                    StreamUpstream.of(FollowerOptions.of(unknown, alone))), FollowerOptions.DEFAULT_MAX_BACKOFF,
+                    ApplierSettings.defaults())) {
+                assertThatThrownBy(f::run).isInstanceOf(UpstreamException.class).hasMessageContaining("404");
             }
         }
     }
