@@ -25,17 +25,33 @@ final class AtomicFiles {
      * after a power loss the previous content may come back (never a torn one): for files allowed to lag.
      */
     static void replace(Path target, byte[] content, StepListener steps, boolean durableRename) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ch, ByteBuffer.wrap(content), 0);
-            ch.force(true);
-        }
+        Path tmp = writeTemp(target, content, true);
         steps.reached(ApplyStep.TEMP_FILE_WRITTEN);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (durableRename) {
             syncDirectory(target.toAbsolutePath().getParent());
         }
+    }
+
+    /**
+     * Replaces {@code target} atomically for readers that poll it, without syncing anything: after a power loss it
+     * may hold an older content or none, so only for files their writer rewrites when it starts again.
+     */
+    static void replaceVolatile(Path target, byte[] content) throws IOException {
+        Path tmp = writeTemp(target, content, false);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path writeTemp(Path target, byte[] content, boolean sync) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, ByteBuffer.wrap(content), 0);
+            if (sync) {
+                ch.force(true);
+            }
+        }
+        return tmp;
     }
 
     /** Makes renames and creations in {@code dir} durable. */

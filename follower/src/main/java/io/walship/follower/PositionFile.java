@@ -59,6 +59,15 @@ public final class PositionFile {
         AtomicFiles.replace(path, (pos + "\n").getBytes(StandardCharsets.US_ASCII), steps, false);
     }
 
+    /**
+     * Writes {@code pos} for a primary's own position file: replaced atomically but not synced (a capture per commit
+     * cannot pay an fsync each); after a power loss it may name an older position until the primary writes it again.
+     */
+    public void publish(Pos pos) throws IOException {
+        Files.createDirectories(path.getParent());
+        AtomicFiles.replaceVolatile(path, (pos + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
     public void delete() throws IOException {
         Files.deleteIfExists(path);
     }

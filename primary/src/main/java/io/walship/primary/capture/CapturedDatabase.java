@@ -1,5 +1,6 @@
 package io.walship.primary.capture;
 
+import io.walship.follower.PositionFile;
 import io.walship.primary.config.DbConfig;
 import io.walship.primary.stream.StreamedDatabase;
 import io.walship.protocol.DatabaseImage;
@@ -95,6 +96,10 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     private boolean pinned;
     private volatile long streamRetentionBytes = DEFAULT_STREAM_RETENTION_BYTES;
     private volatile Pos position;
+    /** The public {@code DB_PATH-litestream/position} (interface.md), rewritten at each captured position. */
+    private final PositionFile positionFile;
+    /** The last position file write failed (said once, until one succeeds again). */
+    private boolean positionFileFailing;
     private volatile long polledWalSize = -1;
     /** The WAL header and the frame header at the captured end, as {@link #walGrew()} last saw them. */
     private byte[] polledWalMark = new byte[WalHeader.SIZE + WalFrameHeader.SIZE];
@@ -105,6 +110,7 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
         this.dbPath = config.path();
         this.walPath = dbPath.resolveSibling(dbPath.getFileName() + "-wal");
         this.store = new ShadowWalStore(config.effectiveMetaPath());
+        this.positionFile = PositionFile.of(dbPath);
     }
 
     /** Opens the database (which must exist), converts it to WAL mode and starts capturing. */
@@ -801,6 +807,23 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
             position = p;
             for (Runnable l : listeners) {
                 l.run();
+            }
+            writePositionFile(p);
+        }
+    }
+
+    /**
+     * For read-your-writes on the primary's machine: after the followers were woken, so they never wait for it. A
+     * failure (a full disk) costs only this file, never the capture.
+     */
+    private void writePositionFile(Pos p) {
+        try {
+            positionFile.publish(p);
+            positionFileFailing = false;
+        } catch (IOException e) {
+            if (!positionFileFailing) {
+                log.warn("{}: cannot write {}: {}", dbPath, positionFile.path(), e.getMessage());
+                positionFileFailing = true;
             }
         }
     }

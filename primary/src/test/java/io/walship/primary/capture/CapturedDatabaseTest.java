@@ -75,6 +75,20 @@ class CapturedDatabaseTest {
     }
 
     @Test
+    void thePublicPositionFileNamesEachCapturedPosition() throws Exception {
+        Path file = dir.resolve("app.db-litestream/position");
+        try (CapturedDatabase db = CapturedDatabase.open(config())) {
+            assertThat(Pos.parse(Files.readString(file))).isEqualTo(db.position());
+            insert(10);
+            db.sync();
+            assertThat(Files.readString(file)).isEqualTo(db.position() + "\n");
+            Pos beforeCheckpoint = db.position();
+            db.checkpoint(CheckpointMode.PASSIVE);
+            assertThat(Pos.parse(Files.readString(file))).isEqualTo(db.position()).isNotEqualTo(beforeCheckpoint);
+        }
+    }
+
+    @Test
     void checkpointRestartsTheWalAsTheNextIndex() throws Exception {
         try (CapturedDatabase db = CapturedDatabase.open(config())) {
             insert(50);
