@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaLease {
     private static final Logger log = LoggerFactory.getLogger(ReplicaLease.class);
 
-    /** How often the owner rewrites its marker. */
-    static final Duration REFRESH = Duration.ofSeconds(10);
+    /**
+     * How often the owner rewrites its marker: a GET and a PUT each time, so once a minute keeps a daemon's S3
+     * requests at Litestream's (which has no marker) for a steady workload.
+     */
+    static final Duration REFRESH = Duration.ofSeconds(60);
     /** A claim lapses after this many refresh intervals (or sync intervals, when longer) without a refresh. */
-    static final int MISSED_REFRESHES = 6;
+    static final int MISSED_REFRESHES = 5;
 
     private final ReplicaClient client;
     private final DaemonIdentity self;
