@@ -36,17 +36,9 @@ class FailoverTest {
 
     @Test
     void aFollowerFailsOverFromTheStreamToTheArchiveWithoutGoingBack() throws Exception {
-        Path db = dir.resolve("app.db");
         Path replica = dir.resolve("replica");
         Path fdb = dir.resolve("follower.db");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement();
-             ServedPrimary primary = new ServedPrimary(db, replica, port)) {
-            st.execute("PRAGMA journal_mode=wal");
-            st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+        withPrimary(replica, (st, primary, port) -> {
             UpstreamUrl url = UpstreamUrl.parse("http://127.0.0.1:" + port + "/app.db");
             Upstream stream = StreamUpstream.of(FollowerOptions.of(url, fdb));
             Upstream archive = new ArchiveUpstream(new FileReplicaClient(replica), Duration.ofMillis(50));
@@ -75,21 +67,13 @@ class FailoverTest {
                 assertThat(rs.getLong(1)).isEqualTo(220);
                 assertThat(rs.getLong(2)).isEqualTo(219L * 220 / 2);
             }
-        }
+        });
     }
 
     @Test
     void anUpstreamThatRefusesForGoodIsPassedOverAndTheFollowerStopsOnlyWhenAllRefuse() throws Exception {
-        Path db = dir.resolve("app.db");
         Path replica = dir.resolve("replica");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement();
-             ServedPrimary primary = new ServedPrimary(db, replica, port)) {
-            st.execute("PRAGMA journal_mode=wal");
-            st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+        withPrimary(replica, (st, primary, port) -> {
             insert(st, 0, 50);
             Pos end = primary.position();
             // the primary serves no database of that name: 404, which retrying will not fix
@@ -108,6 +92,26 @@ class FailoverTest {
                     ApplierSettings.defaults())) {
                 assertThatThrownBy(f::run).isInstanceOf(UpstreamException.class).hasMessageContaining("404");
             }
+        });
+    }
+
+    @FunctionalInterface
+    private interface PrimaryBody {
+        void run(Statement app, ServedPrimary primary, int port) throws Exception;
+    }
+
+    /** A primary serving app.db on a free port and archiving it to {@code replica}, with a table t to write. */
+    private void withPrimary(Path replica, PrimaryBody body) throws Exception {
+        Path db = dir.resolve("app.db");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement();
+             ServedPrimary primary = new ServedPrimary(db, replica, port)) {
+            st.execute("PRAGMA journal_mode=wal");
+            st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            body.run(st, primary, port);
         }
     }
 
