@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The follower's end of a session with any {@link Upstream}: checks that what arrives continues the local position,
@@ -17,8 +19,11 @@ import java.util.function.Supplier;
  * so a session on another upstream continues exactly where the last one stopped. One session uses it at a time.
  */
 public final class Feed {
+    private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
     /** Committed WAL bytes gathered into one local transaction at most; more waits for the next one. */
     static final int MAX_BATCH_BYTES = 16 << 20;
+    /** Refusals of the same WAL range after which the follower asks for a snapshot instead. */
+    static final int REJECTIONS_BEFORE_SNAPSHOT = 3;
     /** Generations remembered as left behind, newest last. */
     private static final int LEFT_GENERATIONS = 16;
 
@@ -38,6 +43,9 @@ public final class Feed {
      * that generation (readers and the position file never go back); null when no snapshot waits.
      */
     private Pos exposeAt;
+    /** Where the last WAL refused as invalid started, and how many times in a row it was refused there. */
+    private Pos rejectedAt;
+    private int rejections;
     /** Generations this follower moved on from: an upstream still offering one of them is behind, not ahead. */
     private final Set<String> left = new LinkedHashSet<>();
 
@@ -69,9 +77,13 @@ public final class Feed {
         return applier.visiblePosition();
     }
 
-    /** True when only a snapshot can continue (no data, a local write, an unrecoverable crash). */
+    /**
+     * True when only a snapshot can continue (no data, a local write, an unrecoverable crash), or when the WAL at
+     * the follower's position was refused as invalid {@link #REJECTIONS_BEFORE_SNAPSHOT} times in a row: an upstream
+     * whose copy of it is damaged would otherwise send the same bytes forever.
+     */
     public boolean needsSnapshot() {
-        return applier.needsSnapshot();
+        return applier.needsSnapshot() || rejections >= REJECTIONS_BEFORE_SNAPSHOT;
     }
 
     /** {@link #needsSnapshot()}, or the relay tap would rather start over from one (see {@link WalTap}). */
@@ -139,6 +151,7 @@ public final class Feed {
         }
         heard();
         incoming = null;
+        rejections = 0;
         Pos floor = applier.visiblePosition().filter(p -> p.generation().equals(at.generation())).orElse(null);
         long started = System.nanoTime();
         SourceStream source = new SourceStream(image);
@@ -197,10 +210,14 @@ public final class Feed {
         long started = System.nanoTime();
         try {
             applier.applyWal(incoming.start(), end, committed);
+        } catch (InvalidBatchException e) {
+            rejected(incoming.start());
+            throw e;
         } catch (IOException e) {
             throw localFailure(e);
         }
         applyFailing = false;
+        rejections = 0;
         if (before != null && !before.generation().equals(end.generation())) {
             left.remove(before.generation());
             left.add(before.generation());
@@ -214,6 +231,14 @@ public final class Feed {
         incoming.dropCommitted();
         if (incoming.isEmpty()) {
             incoming = null;
+        }
+    }
+
+    private void rejected(Pos start) {
+        rejections = start.equals(rejectedAt) ? rejections + 1 : 1;
+        rejectedAt = start;
+        if (rejections == REJECTIONS_BEFORE_SNAPSHOT) {
+            LOG.warn("{}: the WAL at {} was refused {} times in a row; asking for a snapshot", dbPath, start, rejections);
         }
     }
 

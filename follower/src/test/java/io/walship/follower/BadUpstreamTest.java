@@ -1,6 +1,7 @@
 package io.walship.follower;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -193,6 +194,37 @@ class BadUpstreamTest {
         for (int i = 3; i <= 6; i++) {
             assertThat(seen.get(i)).as("after bad answer %d", i - 1).isEqualTo(atC1);
         }
+        assertThat(DbContent.read(db)).isEqualTo(DbContent.read(primary.db));
+        assertThat(DbContent.integrity(db)).isEqualTo("ok");
+        assertThat(PositionFile.of(db).read()).contains(c2);
+    }
+
+    @Test
+    void walRefusedThreeTimesAtTheSamePositionMakesTheFollowerAskForASnapshot() throws Exception {
+        primary.tx("CREATE TABLE t(id INTEGER PRIMARY KEY, x)", "INSERT INTO t(x) VALUES ('first')");
+        byte[] image = primary.snapshot();
+        byte[] wal1 = primary.wal();
+        Pos c1 = primary.pos(wal1.length);
+        primary.tx("INSERT INTO t(x) VALUES (randomblob(3000))", "INSERT INTO t(x) VALUES ('second')");
+        byte[] wal = primary.wal();
+        byte[] torn = Arrays.copyOfRange(wal, wal1.length, wal.length);
+        torn[24 + 100] ^= 1;
+        Pos c2 = primary.pos(wal.length);
+        byte[][] snap = snapshot(primary.snapshotPos(), image, c1, 0);
+
+        script.add(stream(hello(), snap[0], snap[1], snap[2], segment(primary.pos(0), wal1), end()));
+        for (int i = 0; i < Feed.REJECTIONS_BEFORE_SNAPSHOT; i++) {
+            script.add(stream(hello(), segment(c1, torn), end()));
+        }
+        script.add(stream(hello(), snap[0], snap[1], snap[2], segment(primary.pos(0), wal), end()));
+        script.add(refuse(400, "scripted stop"));
+
+        StreamFollower follower = StreamFollower.open(FollowerOptions.of(UpstreamUrl.parse(
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/app.db"), db).withMaxBackoff(Duration.ofMillis(50)));
+        try (follower) {
+            assertThatThrownBy(follower::run).isInstanceOf(UpstreamException.class).hasMessageContaining("scripted stop");
+        }
+        assertThat(asked).containsExactly("", c1.toString(), c1.toString(), c1.toString(), "", c2.toString());
         assertThat(DbContent.read(db)).isEqualTo(DbContent.read(primary.db));
         assertThat(DbContent.integrity(db)).isEqualTo("ok");
         assertThat(PositionFile.of(db).read()).contains(c2);
