@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.walship.follower.FollowerOptions;
 import io.walship.follower.StreamFollower;
+import io.walship.follower.UpstreamTls;
 import io.walship.follower.UpstreamUrl;
 import io.walship.primary.metrics.FollowerMonitor;
 import io.walship.protocol.Pos;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * database, on a thread of its own. Stable API (semantic versioning from 1.0).
  *
  * <pre>{@code
- * try (Follower follower = Follower.start("http://primary:7070/app.db", Path.of("/replica/app.db"), null)) {
+ * try (Follower follower = Follower.start("https://primary:7070/app.db", Path.of("/replica/app.db"), null)) {
  *     if (follower.awaitPosition(written, Duration.ofSeconds(2))) {
  *         ... read /replica/app.db: it has every transaction up to 'written' ...
  *     }
@@ -43,11 +44,27 @@ public final class Follower implements AutoCloseable, MeterBinder {
     }
 
     /**
-     * Starts following {@code primaryUrl} ({@code http://HOST:PORT/NAME}) into {@code dbPath}; {@code token} may
-     * be null. Throws {@link IllegalArgumentException} for a malformed URL.
+     * Starts following {@code primaryUrl} ({@code https://HOST:PORT/NAME} trusted by the JVM's default CAs, or
+     * {@code http://} on this machine) into {@code dbPath}; {@code token} may be null. Throws
+     * {@link IllegalArgumentException} for a malformed URL or plain http to another machine.
      */
     public static Follower start(String primaryUrl, Path dbPath, String token) throws IOException {
-        StreamFollower f = StreamFollower.open(FollowerOptions.of(UpstreamUrl.parse(primaryUrl), dbPath).withToken(token));
+        return start(primaryUrl, dbPath, token, UpstreamTls.defaults(), false);
+    }
+
+    /**
+     * As {@link #start(String, Path, String)}, trusting {@code tls.ca()} (null: the JVM's CAs) and presenting
+     * {@code tls.cert()}/{@code tls.key()} to a primary that asks for client certificates; {@code insecure} allows
+     * plain {@code http://} to another machine, where the token and the data cross the network unencrypted.
+     */
+    public static Follower start(String primaryUrl, Path dbPath, String token, UpstreamTls tls, boolean insecure)
+            throws IOException {
+        UpstreamUrl url = UpstreamUrl.parse(primaryUrl);
+        if (url.plainOverNetwork() && !insecure) {
+            throw new IllegalArgumentException("refusing plain http:// to " + url.base().getHost()
+                    + ", which is not this machine; use https:// or allow it with insecure");
+        }
+        StreamFollower f = StreamFollower.open(FollowerOptions.of(url, dbPath).withToken(token).withTls(tls));
         Follower follower = new Follower(f, dbPath);
         follower.thread.start();
         return follower;

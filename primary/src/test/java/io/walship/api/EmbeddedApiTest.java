@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import io.walship.follower.UpstreamTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +67,11 @@ class EmbeddedApiTest {
         }
         assertThatThrownBy(() -> Follower.start("ftp://x/app.db", dir.resolve("f.db"), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://HOST:PORT/NAME");
+        assertThatThrownBy(() -> Follower.start("http://192.0.2.1:7070/app.db", dir.resolve("f.db"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refusing plain http:// to 192.0.2.1");
+        try (Follower allowed = Follower.start("http://192.0.2.1:7070/app.db", dir.resolve("f.db"), null,
+                UpstreamTls.defaults(), true)) {
+            assertThat(allowed.position()).isEmpty();
+        }
     }
 }
