@@ -134,6 +134,9 @@ public final class ReplicaWorker {
         String gen = target.generation();
         if (pos == null || !pos.generation().equals(gen)) {
             pos = initialPosition(gen);
+            if (pos == null) {
+                return; // a new generation began; the next sync snapshots it
+            }
         }
         while (true) {
             target = db.position();
@@ -158,9 +161,10 @@ public final class ReplicaWorker {
                 }
                 return;
             } else {
-                log.warn("{}: replica {} is ahead of the local database ({} > {}); taking a new snapshot",
-                        db.path(), name, pos.toLitestreamString(), target.toLitestreamString());
-                pos = snapshot();
+                Pos replica = pos;
+                pos = null;
+                replicaAhead(replica, target);
+                return;
             }
         }
     }
@@ -188,8 +192,13 @@ public final class ReplicaWorker {
             }
         }
         long localEnd = db.shadowLength(gen, p.index());
+        Pos local = db.position();
+        if (localEnd >= 0 && p.offset() > localEnd || local.generation().equals(gen) && p.index() > local.index()) {
+            replicaAhead(p, localEnd >= 0 ? new Pos(gen, p.index(), localEnd) : local);
+            return null;
+        }
         // An unreadable segment is not empty, so locally too its index must go on after where it starts.
-        if (localEnd < 0 || p.offset() > localEnd || unreadable && p.offset() == localEnd) {
+        if (localEnd < 0 || unreadable && p.offset() == localEnd) {
             log.warn("{}: replica {} position {} does not match the local shadow wal; taking a new snapshot",
                     db.path(), name, p.toLitestreamString());
             return snapshot();
@@ -200,6 +209,16 @@ public final class ReplicaWorker {
             rewriteFrom = p;
         }
         return p;
+    }
+
+    /**
+     * The replica holds more of this generation than the shadow WAL (whose tail a power failure took): writing on
+     * would give other bytes positions the replica already has, so the database continues in a new generation.
+     */
+    private void replicaAhead(Pos replica, Pos local) throws IOException {
+        log.warn("{}: replica {} is ahead of the local database ({} > {}); starting a new generation", db.path(), name,
+                replica.toLitestreamString(), local.toLitestreamString());
+        db.startNewGeneration("replica " + name + " is ahead of the local shadow WAL");
     }
 
     /** Uncompressed length of a WAL segment in the replica. */

@@ -349,6 +349,27 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
         return WalHeader.SIZE + frames * (long) (24 + pageSize);
     }
 
+    /**
+     * Starts a new generation now, for a replica that holds more of the current one than the shadow WAL does (its
+     * tail lost by a power failure): continuing would give other bytes the positions the replica already has.
+     */
+    public void startNewGeneration(String reason) throws IOException {
+        lock.lock();
+        try {
+            boolean done = withWriteLock(() -> {
+                unpin();
+                newGeneration(reason);
+                pin();
+            });
+            if (!done) {
+                throw new IOException(dbPath + ": cannot start a new generation (" + reason
+                        + ") while the database stays busy; will retry");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Copies what is new, or starts a new generation (under the write lock) if continuity was lost. */
     private void captureNew() throws IOException {
         String lost = follow();

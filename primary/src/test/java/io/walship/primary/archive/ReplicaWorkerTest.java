@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.Arrays;
+import io.walship.protocol.Lz4FrameWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +138,33 @@ class ReplicaWorkerTest {
         byte[] index0 = walByIndex(db.position().generation()).get(0L);
         assertThat(index0.length).isGreaterThan(ReplicaWorker.MAX_SEGMENT_BYTES);
         assertThat(ReplicaWorker.lastCommitEnd(index0, 0, db.pageSize() + 24)).isEqualTo(index0.length);
+    }
+
+    @Test
+    void aReplicaAheadOfTheShadowWalMakesANewGenerationInsteadOfOverlappingSegments() throws Exception {
+        worker.sync();
+        insert(10, 100);
+        db.sync();
+        worker.sync();
+        Pos synced = worker.position();
+        String old = synced.generation();
+        // What a power failure leaves: the replica has a segment past the end of the shadow WAL that survived.
+        byte[] lost = Arrays.copyOfRange(Files.readAllBytes(dir.resolve("app.db-wal")), 32, 32 + 2 * (24 + db.pageSize()));
+        client.writeWalSegment(old, synced.index(), synced.offset(), Lz4FrameWriter.compress(lost));
+        List<WalSegmentInfo> oldSegments = client.walSegments(old);
+
+        ReplicaWorker again = new ReplicaWorker(db, client, lease(), worker.config(), "file");
+        again.sync();
+        insert(3, 100);
+        db.sync();
+        again.sync();
+
+        Pos now = db.position();
+        assertThat(now.generation()).isNotEqualTo(old);
+        assertThat(again.position()).isEqualTo(now);
+        assertThat(client.snapshots(now.generation())).isNotEmpty();
+        assertThat(client.walSegments(old)).as("the old generation is left as it was").isEqualTo(oldSegments);
+        walByIndex(now.generation());
     }
 
     @Test
