@@ -27,6 +27,7 @@ public final class Lz4FrameReader extends InputStream {
 
     private final InputStream in;
     private final String source;
+    private final Lz4Buffers buffers;
     private boolean independent;
     private boolean blockChecksum;
     private boolean contentChecksum;
@@ -35,7 +36,6 @@ public final class Lz4FrameReader extends InputStream {
     private long contentSize;
     private int maxBlock;
     private StreamingXXHash32 contentHash;
-    private byte[] compressed;
     /** Decoded data; in linked mode the first WINDOW bytes hold the tail of the previous block. */
     private byte[] buf;
     private int bufStart;
@@ -51,8 +51,14 @@ public final class Lz4FrameReader extends InputStream {
      * @param source what the bytes are (an object name), for error messages
      */
     public Lz4FrameReader(InputStream in, String source) throws IOException {
+        this(in, source, new Lz4Buffers());
+    }
+
+    /** Decodes into {@code buffers}, which this reader owns until it is done with the frame. */
+    public Lz4FrameReader(InputStream in, String source, Lz4Buffers buffers) throws IOException {
         this.in = in;
         this.source = source;
+        this.buffers = buffers;
         readHeader();
     }
 
@@ -112,8 +118,7 @@ public final class Lz4FrameReader extends InputStream {
         if (hc != expected) {
             throw corrupt("LZ4 frame header checksum mismatch");
         }
-        compressed = new byte[maxBlock];
-        buf = new byte[independent ? maxBlock : WINDOW + maxBlock];
+        buf = buffers.decoded(independent ? maxBlock : WINDOW + maxBlock);
         bufStart = independent ? 0 : WINDOW;
         pos = limit = bufStart;
         if (contentChecksum) {
@@ -135,6 +140,7 @@ public final class Lz4FrameReader extends InputStream {
         if (size > maxBlock) {
             throw corrupt("LZ4 block of " + size + " bytes exceeds the frame's block size " + maxBlock);
         }
+        byte[] compressed = buffers.compressed(maxBlock);
         readFully(compressed, 0, size, "block data");
         if (blockChecksum) {
             int sum = readIntLE("block checksum");

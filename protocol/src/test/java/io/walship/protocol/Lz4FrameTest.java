@@ -52,6 +52,21 @@ class Lz4FrameTest {
     }
 
     @Test
+    void readersSharingBuffersEachDecodeTheirOwnFrame() throws Exception {
+        Lz4Buffers shared = new Lz4Buffers();
+        byte[] big = new byte[5 * 1024 * 1024];
+        new Random(2).nextBytes(big);
+        byte[][] frames = {Lz4FrameWriter.compress(big), Vectors.load("linked-blocks.txt.lz4"),
+            Lz4FrameWriter.compress("small".getBytes()), Vectors.load("linked-blocks.txt.lz4")};
+        byte[][] want = {big, Vectors.lz4VectorText(), "small".getBytes(), Vectors.lz4VectorText()};
+        for (int i = 0; i < frames.length; i++) {
+            try (Lz4FrameReader r = new Lz4FrameReader(new ByteArrayInputStream(frames[i]), "frame " + i, shared)) {
+                assertThat(r.readAllBytes()).as("frame %d after the buffers held others", i).isEqualTo(want[i]);
+            }
+        }
+    }
+
+    @Test
     void rejectsTruncatedFrame() {
         byte[] frame = Lz4FrameWriter.compress(Vectors.lz4VectorText());
         byte[] cut = Arrays.copyOf(frame, frame.length - 9);

@@ -5,6 +5,7 @@ import io.walship.primary.replica.ReplicaObjectNotFoundException;
 import io.walship.primary.replica.SnapshotInfo;
 import io.walship.primary.replica.WalSegmentInfo;
 import io.walship.protocol.Bytes;
+import io.walship.protocol.Lz4Buffers;
 import io.walship.protocol.Lz4FrameReader;
 import io.walship.protocol.ReplicaLayout;
 import io.walship.protocol.WalFormatException;
@@ -17,14 +18,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Streams replica objects through the LZ4 decoder into the restore's temporary files, checking as it goes:
  * the snapshot must be a SQLite database, an index's segments must be contiguous from a valid WAL header at
- * offset 0 and form an unbroken frame chain. Memory per task: one LZ4 block and one WAL frame.
+ * offset 0 and form an unbroken frame chain. Memory per task: one LZ4 block and one WAL frame; a finished task's
+ * block buffers go to the next, so a restore holds at most one set per download running at a time.
  */
 final class ReplicaDownloader {
     private static final int BUFFER = 64 * 1024;
@@ -34,6 +38,7 @@ final class ReplicaDownloader {
     private final ReplicaClient client;
     private final RestoreFiles files;
     private final RestoreProgress progress;
+    private final Deque<Lz4Buffers> idleBuffers = new ArrayDeque<>();
 
     ReplicaDownloader(ReplicaClient client, RestoreFiles files, RestoreProgress progress) {
         this.client = client;
@@ -46,8 +51,9 @@ final class ReplicaDownloader {
         String name = objectName(ReplicaLayout.snapshotPath(s.generation(), s.index()));
         byte[] header = new byte[DB_HEADER];
         long length = 0;
+        Lz4Buffers buffers = borrowBuffers();
         try (FileChannel out = files.create(files.db());
-             InputStream in = open(name, client.openSnapshot(s.generation(), s.index()), s.size())) {
+             InputStream in = open(name, client.openSnapshot(s.generation(), s.index()), s.size(), buffers)) {
             byte[] buf = new byte[BUFFER];
             int n;
             while ((n = read(in, buf, name)) > 0) {
@@ -58,6 +64,8 @@ final class ReplicaDownloader {
                 length += n;
             }
             out.force(true);
+        } finally {
+            returnBuffers(buffers);
         }
         return checkDatabase(name, header, length);
     }
@@ -86,6 +94,7 @@ final class ReplicaDownloader {
         WalHeader header = null;
         WalChainCheck chain = null;
         long expected = 0;
+        Lz4Buffers buffers = borrowBuffers();
         try (FileChannel out = files.create(dest)) {
             byte[] buf = new byte[BUFFER];
             for (WalSegmentInfo seg : segments) {
@@ -96,7 +105,7 @@ final class ReplicaDownloader {
                             generation, index, name, seg.offset(), expected));
                 }
                 long length = 0;
-                try (InputStream in = open(name, client.openWalSegment(generation, index, seg.offset()), seg.size())) {
+                try (InputStream in = open(name, client.openWalSegment(generation, index, seg.offset()), seg.size(), buffers)) {
                     if (seg.offset() == 0) {
                         byte[] h = new byte[WalHeader.SIZE];
                         int got = in.readNBytes(h, 0, h.length);
@@ -124,6 +133,8 @@ final class ReplicaDownloader {
             }
             chain.finish();
             out.force(true);
+        } finally {
+            returnBuffers(buffers);
         }
         return header;
     }
@@ -147,7 +158,7 @@ final class ReplicaDownloader {
      * Decodes the object and counts its bytes for progress. Once read, the object counts as its stored size: an
      * age-encrypted one arrives here decrypted, without the few hundred bytes of age overhead its listing includes.
      */
-    private InputStream open(String name, InputStream raw, long storedSize) throws IOException {
+    private InputStream open(String name, InputStream raw, long storedSize, Lz4Buffers buffers) throws IOException {
         InputStream counted = new FilterInputStream(new BufferedInputStream(raw, BUFFER)) {
             private long seen;
 
@@ -184,11 +195,20 @@ final class ReplicaDownloader {
             }
         };
         try {
-            return new Lz4FrameReader(counted, name);
+            return new Lz4FrameReader(counted, name, buffers);
         } catch (IOException e) {
             counted.close();
             throw readFailure(name, e);
         }
+    }
+
+    private synchronized Lz4Buffers borrowBuffers() {
+        Lz4Buffers b = idleBuffers.poll();
+        return b != null ? b : new Lz4Buffers();
+    }
+
+    private synchronized void returnBuffers(Lz4Buffers b) {
+        idleBuffers.push(b);
     }
 
     private static int read(InputStream in, byte[] buf, String name) throws IOException {
