@@ -27,7 +27,8 @@ import java.util.Locale;
 /**
  * Streams replica objects through the LZ4 decoder into the restore's temporary files, checking as it goes:
  * the snapshot must be a SQLite database, an index's segments must be contiguous from a valid WAL header at
- * offset 0 and form an unbroken frame chain. Memory per task: one LZ4 block and one WAL frame; a finished task's
+ * offset 0 and form an unbroken frame chain. Nothing is synced here: these are temporary files, and the restored
+ * database is synced once, when it is published ({@link RestoreFiles#publish()}). Memory per task: one LZ4 block and one WAL frame; a finished task's
  * block buffers go to the next, so a restore holds at most one set per download running at a time.
  */
 final class ReplicaDownloader {
@@ -63,7 +64,6 @@ final class ReplicaDownloader {
                 write(out, buf, n, files.db());
                 length += n;
             }
-            out.force(true);
         } finally {
             returnBuffers(buffers);
         }
@@ -132,7 +132,6 @@ final class ReplicaDownloader {
                 throw new RestoreException(String.format(Locale.ROOT, "no wal segments: generation=%s index=%08x", generation, index));
             }
             chain.finish();
-            out.force(true);
         } finally {
             returnBuffers(buffers);
         }

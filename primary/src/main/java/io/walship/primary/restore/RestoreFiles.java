@@ -97,6 +97,8 @@ final class RestoreFiles {
     /**
      * Moves the finished database to {@code <out>} without ever replacing a file that appeared there meanwhile:
      * a hard link fails if the name exists, and is atomic; filesystems without links fall back to a rename.
+     * The one sync of the database happens here (snapshot, checkpoints and the check before it write without
+     * syncing), so the kernel could write it back meanwhile; until here a crash leaves only temporary files.
      */
     void publish() throws IOException {
         try (FileChannel ch = FileChannel.open(db, StandardOpenOption.WRITE)) {

@@ -57,6 +57,7 @@ public final class Restorer {
         boolean done = false;
         try {
             counting.start(target, out);
+            pool.execute(WalApplier::preload);
             ReplicaDownloader downloader = new ReplicaDownloader(client, files, counting);
             CompletableFuture<Void> anyFailure = new CompletableFuture<>();
             // Submitted in apply order, so with few workers the first indexes are ready first.

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.SQLiteOpenMode;
 
 /**
@@ -21,6 +22,19 @@ final class WalApplier {
     private static final int BUSY_TIMEOUT_MS = 5000;
 
     private WalApplier() {
+    }
+
+    /**
+     * Loads SQLite's native library (the driver first extracts it from its jar) and the driver's configuration
+     * classes, so that this overlaps the downloads instead of delaying the first checkpoint.
+     */
+    static void preload() {
+        try {
+            SQLiteJDBCLoader.initialize();
+            new SQLiteConfig();
+        } catch (Exception e) {
+            // The first connection fails the same way, and reports it.
+        }
     }
 
     /** Checkpoints {@code db}'s WAL (the file of {@code index}) into it; SQLite must not report busy. */
@@ -59,6 +73,8 @@ final class WalApplier {
         // Never create: the snapshot must already be there, complete.
         config.resetOpenMode(SQLiteOpenMode.CREATE);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        // A temporary file until RestoreFiles.publish syncs it: syncing after every checkpoint would only wait.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
         return DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
     }
 }
