@@ -14,7 +14,6 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,6 +53,7 @@ final class ReplicaDownloader {
         long length = 0;
         Lz4Buffers buffers = borrowBuffers();
         try (FileChannel out = files.create(files.db());
+             BackgroundFileWriter writer = new BackgroundFileWriter(out, files.db(), "restore-write-snapshot");
              InputStream in = open(name, client.openSnapshot(s.generation(), s.index()), s.size(), buffers)) {
             byte[] buf = new byte[BUFFER];
             int n;
@@ -61,9 +61,10 @@ final class ReplicaDownloader {
                 if (length < DB_HEADER) {
                     System.arraycopy(buf, 0, header, (int) length, (int) Math.min(n, DB_HEADER - length));
                 }
-                write(out, buf, n, files.db());
+                writer.write(buf, 0, n);
                 length += n;
             }
+            writer.finish();
         } finally {
             returnBuffers(buffers);
         }
@@ -95,7 +96,8 @@ final class ReplicaDownloader {
         WalChainCheck chain = null;
         long expected = 0;
         Lz4Buffers buffers = borrowBuffers();
-        try (FileChannel out = files.create(dest)) {
+        try (FileChannel out = files.create(dest);
+             BackgroundFileWriter writer = new BackgroundFileWriter(out, dest, "restore-write-" + ReplicaLayout.hex8(index))) {
             byte[] buf = new byte[BUFFER];
             for (WalSegmentInfo seg : segments) {
                 String name = objectName(ReplicaLayout.walSegmentPath(generation, index, seg.offset()));
@@ -111,14 +113,14 @@ final class ReplicaDownloader {
                         int got = in.readNBytes(h, 0, h.length);
                         header = parseHeader(name, h, got);
                         chain = new WalChainCheck(generation, index, header);
-                        write(out, h, h.length, dest);
+                        writer.write(h, 0, h.length);
                         length = h.length;
                     }
                     chain.object(name);
                     int n;
                     while ((n = read(in, buf, name)) > 0) {
                         chain.update(buf, 0, n);
-                        write(out, buf, n, dest);
+                        writer.write(buf, 0, n);
                         length += n;
                     }
                 } catch (RestoreException e) {
@@ -132,6 +134,7 @@ final class ReplicaDownloader {
                 throw new RestoreException(String.format(Locale.ROOT, "no wal segments: generation=%s index=%08x", generation, index));
             }
             chain.finish();
+            writer.finish();
         } finally {
             returnBuffers(buffers);
         }
@@ -215,17 +218,6 @@ final class ReplicaDownloader {
             return in.readNBytes(buf, 0, buf.length);
         } catch (IOException e) {
             throw readFailure(name, e);
-        }
-    }
-
-    private static void write(FileChannel out, byte[] buf, int n, Path dest) throws IOException {
-        try {
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-            while (bb.hasRemaining()) {
-                out.write(bb);
-            }
-        } catch (IOException e) {
-            throw new RestoreException("cannot write " + dest + ": " + e.getMessage(), e);
         }
     }
 
