@@ -1,8 +1,13 @@
 package io.walship.primary.cli;
 
+import io.walship.primary.config.ConfigLoader;
+import io.walship.primary.config.ReplicaConfig;
+import io.walship.primary.replica.ReplicaClient;
+import io.walship.primary.replica.ReplicaClients;
 import io.walship.protocol.Lz4FrameWriter;
 import io.walship.protocol.ReplicaLayout;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +21,8 @@ import java.util.stream.Stream;
  * Not a command: bin/walship runs it once per build with {@code -XX:ArchiveClassesAtExit} so that one-shot
  * commands map the classes they need from that archive instead of loading and verifying them on every start.
  * It goes through what a restore goes through: a real restore from a small directory replica it writes, and a
- * listing of an S3 replica whose endpoint refuses the connection (which loads the S3 client without a network).
+ * listing and a download from an S3 replica whose endpoint refuses the connection (which loads the S3 client
+ * without a network).
  * Only the classes matter: the launcher discards what the commands print.
  */
 public final class ClassDataWarmup {
@@ -58,8 +64,14 @@ public final class ClassDataWarmup {
                 // An archive without the restore's classes would be kept for the whole build: better none.
                 throw new IllegalStateException("warm-up restore failed with status " + restored);
             }
-            // Fails (connection refused) once the S3 client's classes are in.
+            // Both fail (connection refused) once the S3 client's classes for a listing and a download are in.
             Main.run("generations", "-config", config.toString(), db + "-s3");
+            ReplicaConfig s3 = new ConfigLoader().load(config, false).dbs().get(1).replicas().get(0);
+            try (ReplicaClient client = ReplicaClients.open(s3); InputStream in = client.openSnapshot(GENERATION, 0)) {
+                in.read();
+            } catch (Exception refused) {
+                // As intended: nothing listens there.
+            }
         } finally {
             deleteTree(dir);
         }
