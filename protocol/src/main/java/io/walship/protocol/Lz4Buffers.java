@@ -6,13 +6,17 @@ package io.walship.protocol;
  * thread-safe; a reader owns the buffers until it is done, the next reader may then overwrite them.
  */
 public final class Lz4Buffers {
+    private static final int MIN_COMPRESSED = 64 * 1024;
     private byte[] compressed = new byte[0];
     private byte[] decoded = new byte[0];
 
-    /** At least {@code size} bytes for a compressed block. */
-    byte[] compressed(int size) {
+    /**
+     * At least {@code size} bytes for a compressed block, grown in powers of two up to {@code max} (the frame's
+     * block size): a small object, such as most WAL segments, never needs the full 4 MiB.
+     */
+    byte[] compressed(int size, int max) {
         if (compressed.length < size) {
-            compressed = new byte[size];
+            compressed = new byte[Math.min(max, Math.max(MIN_COMPRESSED, Integer.highestOneBit(size - 1) << 1))];
         }
         return compressed;
     }

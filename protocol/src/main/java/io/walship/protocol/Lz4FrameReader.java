@@ -140,7 +140,7 @@ public final class Lz4FrameReader extends InputStream {
         if (size > maxBlock) {
             throw corrupt("LZ4 block of " + size + " bytes exceeds the frame's block size " + maxBlock);
         }
-        byte[] compressed = buffers.compressed(maxBlock);
+        byte[] compressed = buffers.compressed(size, maxBlock);
         readFully(compressed, 0, size, "block data");
         if (blockChecksum) {
             int sum = readIntLE("block checksum");

@@ -10,12 +10,12 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Writes a file on a thread of its own, so that a download decodes its next bytes while the kernel copies the
  * last ones: the two halves of the work then run on two cores. Full buffers go to the writer and come back empty
- * through two queues; {@value #BUFFERS} direct buffers of {@value #BUFFER_SIZE} bytes, which the channel writes
- * without another copy. The first write error fails every later call.
+ * through two queues: one is filled while the other is written. {@value #BUFFERS} direct buffers of
+ * {@value #BUFFER_SIZE} bytes, which the channel writes without another copy. The first write error fails every later call.
  */
 final class BackgroundFileWriter implements AutoCloseable {
-    private static final int BUFFERS = 3;
-    private static final int BUFFER_SIZE = 1 << 20;
+    private static final int BUFFERS = 2;
+    private static final int BUFFER_SIZE = 512 * 1024;
     /** Tells the writer thread that nothing follows. */
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
