@@ -11,6 +11,7 @@ package io.walship.bench;
  * @param appliedRate      commits/s the slowest follower made visible: measured commits over the time from the
  *                         first measured commit to that follower having the last one
  * @param capture          commit returned → shadow WAL has it
+ * @param received         commit returned → the follower received the WAL segment ending at or after it
  * @param lag              commit returned → follower's visible position covers it (all followers' samples)
  * @param readersSee       commit returned → follower's local transaction holding it committed
  * @param caughtUp         every follower had the last commit within the catch-up timeout; if not, the figures
@@ -23,7 +24,7 @@ package io.walship.bench;
  * @param rowsChecked      every follower's row count was checked equal to the primary's
  */
 record CaseResult(int followers, int targetRate, int run, int commits, double writerRate, double appliedRate,
-                  LatencyStats capture, LatencyStats lag, LatencyStats readersSee, boolean caughtUp, double catchUpMillis,
+                  LatencyStats capture, LatencyStats received, LatencyStats lag, LatencyStats readersSee, boolean caughtUp, double catchUpMillis,
                   double batchesPerSecond, double commitsPerBatch, LatencyStats[] steps, LatencyStats checkpoints,
                   boolean rowsChecked) {
 

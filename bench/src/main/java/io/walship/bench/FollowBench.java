@@ -60,7 +60,8 @@ public final class FollowBench {
                 + String.format(Locale.ROOT, "Each case: %.1f s measured after %.1f s warm-up; one ~%d-byte row per "
                         + "commit, synchronous=NORMAL, page size 4096, loopback; followers via %s.%n%n",
                 perCase.toMillis() / 1e3, warmup.toMillis() / 1e3, BenchWriter.ROW_BYTES, via.description())
-                + "Capture = commit returned → primary's shadow WAL has it. Lag = commit returned → the follower's "
+                + "Capture = commit returned → primary's shadow WAL has it. Received = commit returned → the follower "
+                + "read the WAL segment holding it off the stream. Lag = commit returned → the follower's "
                 + "visible position (position file) covers it, over all followers. Readers-see = commit returned → "
                 + "the follower's local transaction holding it committed. Applied commits/s = measured commits over "
                 + "the time until the slowest follower had the last one. Catch-up = last commit → the slowest follower "

@@ -176,6 +176,7 @@ final class FollowCase {
         long[] captureDelays = capture.events().delays(commitNanos, indexes, offsets);
         List<long[]> lags = new ArrayList<>();
         List<long[]> seen = new ArrayList<>();
+        List<long[]> received = new ArrayList<>();
         long slowest = 0;
         long batches = 0;
         List<List<Long>> steps = new ArrayList<>();
@@ -188,6 +189,7 @@ final class FollowCase {
             long[] lag = visible.delays(commitNanos, indexes, offsets);
             lags.add(lag);
             seen.add(f.recorder.committed().delays(commitNanos, indexes, offsets));
+            received.add(f.recorder.received().delays(commitNanos, indexes, offsets));
             slowest = Math.max(slowest, lag[n - 1] < 0 ? System.nanoTime() - commitNanos[n - 1] : lag[n - 1]);
             long[][] intervals = f.recorder.intervals();
             for (int b = 0; b < visible.size(); b++) {
@@ -213,7 +215,8 @@ final class FollowCase {
             stepStats[s] = LatencyStats.of(steps.get(s).stream().mapToLong(Long::longValue).toArray());
         }
         return new CaseResult(followers.size(), rate, run, n, n / (duration.toNanos() / 1e9), n / window,
-                LatencyStats.of(concat(List.of(captureDelays))), LatencyStats.of(concat(lags)), LatencyStats.of(concat(seen)), caughtUp,
+                LatencyStats.of(concat(List.of(captureDelays))), LatencyStats.of(concat(received)),
+                LatencyStats.of(concat(lags)), LatencyStats.of(concat(seen)), caughtUp,
                 slowest / 1e6, perFollowerBatches / window, n / Math.max(1, perFollowerBatches), stepStats,
                 LatencyStats.of(checkpoints.stream().mapToLong(Long::longValue).toArray()), rowsChecked);
     }
@@ -309,6 +312,7 @@ final class FollowCase {
             StreamFollower f = StreamFollower.open(dbPath, List.of(upstream), FollowerOptions.DEFAULT_MAX_BACKOFF,
                     ApplierSettings.defaults().withSteps(recorder));
             recorder.attach(f);
+            f.listen(recorder);
             Running r = new Running(dbPath, f, recorder);
             r.thread.start();
             return r;

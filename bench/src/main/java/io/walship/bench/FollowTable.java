@@ -12,12 +12,13 @@ final class FollowTable {
     static String figures(List<CaseResult> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("| followers | rate | run | commits | writer commits/s | applied commits/s | capture p50 / p99 / max ms "
-                + "| lag p50 / p99 / max ms | readers-see p99 ms | catch-up ms | batches/s | commits/batch |\n");
-        sb.append("|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
+                + "| received p50 / p99 ms | lag p50 / p99 / max ms | readers-see p99 ms | catch-up ms | batches/s "
+                + "| commits/batch |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|\n");
         for (CaseResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.0f | %.0f | %s | %s | %.2f | %s%.1f | %.0f | %.1f |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.0f | %.0f | %s | %.2f / %.2f | %s | %.2f | %s%.1f | %.0f | %.1f |%n",
                     r.followers(), r.rateLabel(), r.run(), r.commits(), r.writerRate(), r.appliedRate(),
-                    triple(r.capture()), triple(r.lag()), r.readersSee().p99Millis(), r.caughtUp() ? "" : "> ", r.catchUpMillis(),
+                    triple(r.capture()), r.received().p50Millis(), r.received().p99Millis(), triple(r.lag()), r.readersSee().p99Millis(), r.caughtUp() ? "" : "> ", r.catchUpMillis(),
                     r.batchesPerSecond(), r.commitsPerBatch()));
         }
         return sb.toString();

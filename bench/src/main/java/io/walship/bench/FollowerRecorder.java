@@ -1,6 +1,7 @@
 package io.walship.bench;
 
 import io.walship.follower.ApplyStep;
+import io.walship.follower.FollowerListener;
 import io.walship.follower.StepListener;
 import io.walship.follower.StreamFollower;
 import io.walship.protocol.Pos;
@@ -11,7 +12,7 @@ import io.walship.protocol.Pos;
  * {@link StreamFollower#visiblePosition()} (journal and position file written), plus the time between the
  * durability steps, for the profile of where an apply spends its time.
  */
-final class FollowerRecorder implements StepListener {
+final class FollowerRecorder implements StepListener, FollowerListener {
     /** The intervals reported per batch, each ending at the step of the same position. */
     static final ApplyStep[] STEPS = {ApplyStep.PENDING_PERSISTED, ApplyStep.WAL_SYNCED, ApplyStep.COMMITTED,
         ApplyStep.VERIFIED, ApplyStep.APPLIED_PERSISTED, ApplyStep.POSITION_WRITTEN};
@@ -24,6 +25,9 @@ final class FollowerRecorder implements StepListener {
     private final LongSeries offsets = new LongSeries();
     private final LongSeries[] intervals = new LongSeries[STEPS.length];
     private final LongSeries checkpointNanos = new LongSeries();
+    private final LongSeries receivedNanos = new LongSeries();
+    private final LongSeries receivedIndexes = new LongSeries();
+    private final LongSeries receivedOffsets = new LongSeries();
     private long previousVisibleNanos;
 
     FollowerRecorder() {
@@ -60,6 +64,19 @@ final class FollowerRecorder implements StepListener {
             before = at;
         }
         previousVisibleNanos = now;
+    }
+
+    /** On the follower's thread, as each WAL segment arrives: where the transport's share of the lag ends. */
+    @Override
+    public synchronized void received(Pos end) {
+        receivedNanos.add(System.nanoTime());
+        receivedIndexes.add(end.index());
+        receivedOffsets.add(end.offset());
+    }
+
+    /** When each WAL segment's end reached the follower. */
+    synchronized PositionEvents received() {
+        return new PositionEvents(receivedNanos.toArray(), receivedIndexes.toArray(), receivedOffsets.toArray());
     }
 
     /** When each applied position became the visible position. */
