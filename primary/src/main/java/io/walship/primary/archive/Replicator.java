@@ -249,6 +249,9 @@ public final class Replicator implements AutoCloseable, StreamSources {
                 if (due || changes.includes(e.db().walPath()) || (poll && e.db().walGrew())) {
                     capture(e, due, now);
                 }
+                if (poll) {
+                    e.db().flushPositionFile();
+                }
             }
         }
     }

@@ -65,6 +65,8 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     private static final ThreadLocal<byte[]> COPY_BUFFERS = new ThreadLocal<>();
     /** Default for finished shadow WALs kept for followers that reconnect after a while. */
     public static final long DEFAULT_STREAM_RETENTION_BYTES = 64L << 20;
+    /** The public position file is replaced at most this often; the capture loop's next poll writes the last one. */
+    static final long POSITION_FILE_INTERVAL_NANOS = 1_000_000;
     private static final String SEQ_UPSERT =
             "INSERT INTO _litestream_seq (id, seq) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET seq = seq + 1";
 
@@ -100,6 +102,9 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     private final PositionFile positionFile;
     /** The last position file write failed (said once, until one succeeds again). */
     private boolean positionFileFailing;
+    /** When the position file was last written, and a newer position waiting for {@link #flushPositionFile()}. */
+    private long positionFileNanos;
+    private Pos positionFilePending;
     private volatile long polledWalSize = -1;
     /** The WAL header and the frame header at the captured end, as {@link #walGrew()} last saw them. */
     private byte[] polledWalMark = new byte[WalHeader.SIZE + WalFrameHeader.SIZE];
@@ -348,6 +353,20 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
 
     private long walSize(long frames) {
         return WalHeader.SIZE + frames * (long) (24 + pageSize);
+    }
+
+    /** Writes a position the position file was held back from; the capture loop calls this at every poll. */
+    public void flushPositionFile() {
+        lock.lock();
+        try {
+            Pos p = positionFilePending;
+            if (p != null) {
+                positionFileNanos = 0;
+                writePositionFile(p);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -835,10 +854,18 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     }
 
     /**
-     * For read-your-writes on the primary's machine: after the followers were woken, so they never wait for it. A
-     * failure (a full disk) costs only this file, never the capture.
+     * For read-your-writes on the primary's machine: after the followers were woken, so they never wait for it. At
+     * most one write per {@link #POSITION_FILE_INTERVAL_NANOS}: an application committing tens of thousands of times
+     * a second would otherwise pay a file replacement per commit; a position held back is written by
+     * {@link #flushPositionFile()}. A failure (a full disk) costs only this file, never the capture.
      */
     private void writePositionFile(Pos p) {
+        if (System.nanoTime() - positionFileNanos < POSITION_FILE_INTERVAL_NANOS) {
+            positionFilePending = p;
+            return;
+        }
+        positionFilePending = null;
+        positionFileNanos = System.nanoTime();
         try {
             positionFile.publish(p);
             positionFileFailing = false;
