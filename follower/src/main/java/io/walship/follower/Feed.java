@@ -1,5 +1,6 @@
 package io.walship.follower;
 
+import io.walship.protocol.MessageText;
 import io.walship.protocol.Pos;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -252,9 +253,7 @@ public final class Feed {
             return e;
         }
         applyFailing = true;
-        String m = e.getMessage();
-        return new LocalApplyException(dbPath + ": local write failed: "
-                + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m), e);
+        return new LocalApplyException(dbPath + ": local write failed: " + MessageText.describe(e), e);
     }
 
     private void heard() {

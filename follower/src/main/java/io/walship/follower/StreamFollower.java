@@ -1,5 +1,6 @@
 package io.walship.follower;
 
+import io.walship.protocol.MessageText;
 import io.walship.protocol.Pos;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -243,8 +244,7 @@ public final class StreamFollower implements AutoCloseable {
         if (e instanceof java.net.http.HttpTimeoutException) {
             return "connection timed out";
         }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return MessageText.describe(e);
     }
 
     private void sleep(long ms) {

@@ -12,6 +12,12 @@ public final class MessageText {
     private MessageText() {
     }
 
+    /** One line for an exception: its message, or its type when it has none. */
+    public static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     public static String quote(String text) {
         StringBuilder out = new StringBuilder("'");
         int n = Math.min(text.length(), MAX_CHARS);

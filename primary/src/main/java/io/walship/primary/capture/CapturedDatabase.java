@@ -104,7 +104,7 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     private boolean positionFileFailing;
     /** When the position file was last written, and a newer position waiting for {@link #flushPositionFile()}. */
     private long positionFileNanos;
-    private Pos positionFilePending;
+    private volatile Pos positionFilePending;
     private volatile long polledWalSize = -1;
     /** The WAL header and the frame header at the captured end, as {@link #walGrew()} last saw them. */
     private byte[] polledWalMark = new byte[WalHeader.SIZE + WalFrameHeader.SIZE];
@@ -355,14 +355,18 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
         return WalHeader.SIZE + frames * (long) (24 + pageSize);
     }
 
-    /** Writes a position the position file was held back from; the capture loop calls this at every poll. */
+    /**
+     * Writes a position the position file was held back from; the capture loop calls this at every poll. It never
+     * waits for the capture lock (a checkpoint may hold it for a second): a busy database is written at a later poll.
+     */
     public void flushPositionFile() {
-        lock.lock();
+        if (positionFilePending == null || !lock.tryLock()) {
+            return;
+        }
         try {
             Pos p = positionFilePending;
             if (p != null) {
-                positionFileNanos = 0;
-                writePositionFile(p);
+                replacePositionFile(p);
             }
         } finally {
             lock.unlock();
@@ -376,12 +380,7 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     public void startNewGeneration(String reason) throws IOException {
         lock.lock();
         try {
-            boolean done = withWriteLock(() -> {
-                unpin();
-                newGeneration(reason);
-                pin();
-            });
-            if (!done) {
+            if (!newGenerationUnderWriteLock(reason)) {
                 throw new IOException(dbPath + ": cannot start a new generation (" + reason
                         + ") while the database stays busy; will retry");
             }
@@ -393,16 +392,18 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     /** Copies what is new, or starts a new generation (under the write lock) if continuity was lost. */
     private void captureNew() throws IOException {
         String lost = follow();
-        if (lost != null) {
-            boolean done = withWriteLock(() -> {
-                unpin();
-                newGeneration(lost);
-                pin();
-            });
-            if (!done) {
-                throw new IOException(dbPath + ": continuity lost (" + lost + ") and the database stayed busy; will retry");
-            }
+        if (lost != null && !newGenerationUnderWriteLock(lost)) {
+            throw new IOException(dbPath + ": continuity lost (" + lost + ") and the database stayed busy; will retry");
         }
+    }
+
+    /** Takes SQLite's write lock and starts a new generation under it; false if the database stayed busy. */
+    private boolean newGenerationUnderWriteLock(String reason) throws IOException {
+        return withWriteLock(() -> {
+            unpin();
+            newGeneration(reason);
+            pin();
+        });
     }
 
     /**
@@ -862,8 +863,12 @@ public final class CapturedDatabase implements AutoCloseable, StreamedDatabase {
     private void writePositionFile(Pos p) {
         if (System.nanoTime() - positionFileNanos < POSITION_FILE_INTERVAL_NANOS) {
             positionFilePending = p;
-            return;
+        } else {
+            replacePositionFile(p);
         }
+    }
+
+    private void replacePositionFile(Pos p) {
         positionFilePending = null;
         positionFileNanos = System.nanoTime();
         try {

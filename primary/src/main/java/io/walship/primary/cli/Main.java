@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.walship.primary.config.ConfigException;
 import io.walship.primary.logging.LogFormat;
+import io.walship.protocol.MessageText;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -115,7 +116,6 @@ public final class Main implements Runnable {
 
     /** One line for an unexpected exception: its message, or its type when it has none. */
     static String describe(Throwable ex) {
-        String m = ex.getMessage();
-        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+        return MessageText.describe(ex);
     }
 }
